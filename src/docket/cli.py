@@ -1,0 +1,37 @@
+"""The `docket` command: one entry point for administrators. Each subcommand is a Django
+management command underneath; `docket --help` lists Docket's own."""
+
+import os
+import sys
+
+COMMANDS = {
+    "serve": ("serve", "serve the web app (and, with --with-worker, a background worker)"),
+    "worker": ("db_worker", "run background jobs (text extraction, later OCR and indexing)"),
+    "migrate": ("migrate", "create or upgrade the database schema"),
+    "createadmin": ("createadmin", "create an administrator account"),
+    "import": ("import_tree", "import a folder tree: one subfolder per customer"),
+    "export": ("export_tree", "export documents to a folder tree with a manifest"),
+    "upload": ("upload", "upload one or more files to a customer"),
+    "check": ("check_blobs", "verify every version's blob exists and matches its SHA-256"),
+    "demo": ("demo", "load demo customers and documents"),
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "docket.settings")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print("usage: docket COMMAND [options]   (docket COMMAND --help for its options)\n")
+        for name, (_, text) in COMMANDS.items():
+            print(f"  {name:<12} {text}")
+        print("\nAny other Django management command also works, e.g. `docket shell`.")
+        return
+    name = argv[0]
+    command = COMMANDS.get(name, (name, ""))[0]
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line([f"docket {name}", command, *argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

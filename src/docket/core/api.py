@@ -1,0 +1,66 @@
+"""What every API endpoint shares: pagination, the one JSON error shape, request helpers.
+
+Every error leaves the API as
+    {"error": {"code": "not_found", "message": "…", "fields": {"customer": ["…"]}}}
+whether a service raised a DocketError, DRF rejected the input, or Django raised Http404.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import pagination, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from docket.core.errors import DocketError
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def _error(code: str, message: str, status_code: int, fields: Any = None) -> Response:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return Response({"error": body}, status=status_code)
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DocketError):
+        fields = {exc.field: [exc.message]} if exc.field else None
+        return _error(exc.code, exc.message, exc.status_code, fields)
+    if isinstance(exc, Http404):
+        exc = drf_exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = drf_exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, drf_exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        first = _first_message(detail)
+        return _error("invalid", first, status.HTTP_400_BAD_REQUEST, detail)
+    if isinstance(exc, drf_exceptions.APIException):
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else "error"
+        resp = _error(code, str(exc.detail), response.status_code)
+        for header in ("WWW-Authenticate", "Retry-After", "Allow"):
+            if header in response:
+                resp[header] = response[header]
+        return resp
+    return response
+
+
+def _first_message(detail: Any) -> str:
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            inner = _first_message(value)
+            return inner if key == "non_field_errors" else f"{key}: {inner}"
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail)

@@ -1,0 +1,71 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Customer(models.Model):
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("企业客户")
+        INDIVIDUAL = "individual", _("个人客户")
+        PROSPECT = "prospect", _("潜在客户")
+
+    class Tier(models.TextChoices):
+        VIP = "vip", _("VIP")
+        NORMAL = "normal", _("普通")
+        POTENTIAL = "potential", _("潜在")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("活跃")
+        INACTIVE = "inactive", _("停用")
+        MERGED = "merged", _("已合并")
+
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ENTERPRISE)
+    tier = models.CharField(max_length=20, choices=Tier.choices, default=Tier.NORMAL)
+    industry = models.CharField(max_length=100, blank=True)
+    size = models.CharField(max_length=50, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_customers",
+    )
+    notes = models.TextField(blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            # A merged customer keeps its name for the record; only live names must be unique.
+            models.UniqueConstraint(
+                fields=["name", "kind"],
+                condition=~Q(status="merged"),
+                name="customer_unique_live_name_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=100)
+    role = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.customer})"

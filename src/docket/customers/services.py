@@ -1,0 +1,120 @@
+"""Every write to customers and contacts."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from docket.core.errors import Conflict, InvalidInput
+from docket.customers.models import Contact, Customer
+
+CUSTOMER_FIELDS = (
+    "name",
+    "code",
+    "kind",
+    "tier",
+    "industry",
+    "size",
+    "region",
+    "status",
+    "owner",
+    "notes",
+)
+
+
+def _validate_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise InvalidInput("a customer needs a name", field="name")
+    return name
+
+
+def _check_unique_name(*, name: str, kind: str, exclude_id: int | None = None) -> None:
+    clash = Customer.objects.filter(name=name, kind=kind).exclude(status=Customer.Status.MERGED)
+    if exclude_id is not None:
+        clash = clash.exclude(id=exclude_id)
+    if clash.exists():
+        raise Conflict(f"a customer named {name!r} of this kind already exists", field="name")
+
+
+@transaction.atomic
+def customer_create(*, actor: AbstractBaseUser | None, name: str, **fields: Any) -> Customer:
+    unknown = set(fields) - set(CUSTOMER_FIELDS)
+    if unknown:
+        raise InvalidInput(f"unknown customer fields: {', '.join(sorted(unknown))}")
+    name = _validate_name(name)
+    kind = fields.get("kind") or Customer.Kind.ENTERPRISE
+    _check_unique_name(name=name, kind=kind)
+    code = (fields.pop("code", "") or "").strip()
+    if code and Customer.objects.filter(code=code).exists():
+        raise Conflict(f"customer code {code!r} is taken", field="code")
+    if fields.get("owner") is None and actor is not None and actor.is_authenticated:
+        fields["owner"] = actor
+    customer = Customer(name=name, code=code or _provisional_code(), **fields)
+    customer.full_clean(exclude=["code", "owner", "merged_into"])
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError as exc:
+        raise Conflict("a customer with this name or code already exists") from exc
+    if not code:
+        customer.code = f"KH{customer.id:06d}"
+        customer.save(update_fields=["code"])
+    return customer
+
+
+def _provisional_code() -> str:
+    import uuid
+
+    return f"tmp-{uuid.uuid4().hex}"
+
+
+@transaction.atomic
+def customer_update(
+    *, actor: AbstractBaseUser | None, customer: Customer, **fields: Any
+) -> Customer:
+    unknown = set(fields) - set(CUSTOMER_FIELDS)
+    if unknown:
+        raise InvalidInput(f"unknown customer fields: {', '.join(sorted(unknown))}")
+    if "name" in fields:
+        fields["name"] = _validate_name(fields["name"])
+    for key, value in fields.items():
+        setattr(customer, key, value)
+    _check_unique_name(name=customer.name, kind=customer.kind, exclude_id=customer.id)
+    if Customer.objects.filter(code=customer.code).exclude(id=customer.id).exists():
+        raise Conflict(f"customer code {customer.code!r} is taken", field="code")
+    customer.full_clean(exclude=["owner", "merged_into"])
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def customer_merge(
+    *, actor: AbstractBaseUser | None, source: Customer, target: Customer
+) -> Customer:
+    """Fold a duplicate into the customer that stays. The source's documents and contacts move
+    to the target; the source remains, marked merged, so old references still resolve."""
+    from docket.documents.models import Document
+
+    if source.id == target.id:
+        raise InvalidInput("a customer cannot be merged into itself")
+    if source.status == Customer.Status.MERGED or target.status == Customer.Status.MERGED:
+        raise Conflict("one of these customers has already been merged")
+    Document.all_objects.filter(customer=source).update(customer=target)
+    Contact.objects.filter(customer=source).update(customer=target)
+    notes = "\n".join(n for n in (target.notes, source.notes) if n)
+    Customer.objects.filter(id=target.id).update(notes=notes)
+    source.status = Customer.Status.MERGED
+    source.merged_into = target
+    source.save(update_fields=["status", "merged_into", "updated_at"])
+    target.refresh_from_db()
+    return target
+
+
+def contact_create(*, actor: AbstractBaseUser | None, customer: Customer, **fields: Any) -> Contact:
+    if not (fields.get("name") or "").strip():
+        raise InvalidInput("a contact needs a name", field="name")
+    contact = Contact(customer=customer, **fields)
+    contact.full_clean()
+    contact.save()
+    return contact

@@ -1,0 +1,110 @@
+"""`docket check`: does every version's blob exist, with the bytes its SHA-256 names?
+
+Rows and blobs are compared both ways: a version whose blob is missing or altered is data
+loss; a blob no version names (an orphan) is waste, left by an upload that died between
+writing its bytes and committing its row. Hashing runs on all cores (hashlib releases the GIL).
+"""
+
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from docket.core.errors import NotFound
+from docket.documents.models import Document, Version
+from docket.storage.blobstore import BlobStore, get_blob_store
+
+
+@dataclass
+class Problem:
+    sha256: str
+    kind: str  # missing | corrupt | wrong_size
+    detail: str
+    versions: list[str]  # "HT-2023-0001 v2"
+
+
+@dataclass
+class CheckReport:
+    blobs_checked: int = 0
+    bytes_checked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    orphans: list[str] = field(default_factory=list)
+    documents_without_versions: list[str] = field(default_factory=list)
+    stale_temp_files: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.problems or self.orphans or self.documents_without_versions)
+
+
+def _expected_blobs() -> dict[str, tuple[int, list[str]]]:
+    expected: dict[str, tuple[int, list[str]]] = {}
+    rows = Version.objects.values_list("sha256", "size", "document__archive_number", "number")
+    for sha256, size, archive_number, number in rows.iterator(chunk_size=5000):
+        _, refs = expected.setdefault(sha256, (size, []))
+        refs.append(f"{archive_number} v{number}")
+    return expected
+
+
+def _check_one(store: BlobStore, sha256: str, size: int) -> tuple[str, str] | None:
+    try:
+        actual_size = store.size(sha256)
+        if actual_size != size:
+            return "wrong_size", f"{actual_size} bytes stored, {size} recorded"
+        actual = store.hash(sha256)
+    except NotFound:
+        return "missing", "no such blob in the store"
+    if actual != sha256:
+        return "corrupt", f"content hashes to {actual}"
+    return None
+
+
+def run_check(
+    *, store: BlobStore | None = None, on_progress: Callable[[int, int], None] | None = None
+) -> CheckReport:
+    """on_progress(blobs_done, bytes_done) is called as each blob finishes."""
+    store = store or get_blob_store()
+    report = CheckReport()
+    expected = _expected_blobs()
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = pool.map(
+            lambda item: (item[0], _check_one(store, item[0], item[1][0])), expected.items()
+        )
+        for sha256, outcome in results:
+            size, refs = expected[sha256]
+            report.blobs_checked += 1
+            report.bytes_checked += size
+            if outcome is not None:
+                report.problems.append(Problem(sha256, outcome[0], outcome[1], refs))
+            if on_progress:
+                on_progress(report.blobs_checked, report.bytes_checked)
+    report.orphans = sorted(sha for sha in store.iter_shas() if sha not in expected)
+    report.documents_without_versions = list(
+        Document.all_objects.filter(versions__isnull=True).values_list("archive_number", flat=True)
+    )
+    stale = getattr(store, "stale_temp_files", None)
+    if stale is not None:
+        report.stale_temp_files = [str(p) for p in stale()]
+    return report
+
+
+def delete_orphans(
+    report: CheckReport, *, store: BlobStore | None = None, min_age_seconds: float = 3600
+) -> list[str]:
+    """Delete orphan blobs older than min_age_seconds (younger ones may belong to an upload
+    that is committing right now) and stale temporary files. Returns what was deleted."""
+    store = store or get_blob_store()
+    cutoff = time.time() - min_age_seconds
+    still_named = set(
+        Version.objects.filter(sha256__in=report.orphans).values_list("sha256", flat=True)
+    )
+    deleted = []
+    for sha256 in report.orphans:
+        if sha256 not in still_named and store.modified_at(sha256) < cutoff:
+            store.delete(sha256)
+            deleted.append(sha256)
+    for path in report.stale_temp_files:
+        os.unlink(path)
+        deleted.append(path)
+    return deleted

@@ -1,0 +1,149 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from docket.customers.models import Customer
+
+DEFAULT_NUMBER_PATTERN = "{code}-{year}-{seq:04d}"
+DEFAULT_NAMING_TEMPLATE = "{customer}_{type}_{date:%Y%m%d}"
+
+
+class DocumentType(models.Model):
+    name = models.CharField(max_length=50, unique=True)  # 合同, 报价单, 发票 …
+    code = models.CharField(max_length=10, unique=True)  # HT, BJD, FP …
+    number_pattern = models.CharField(max_length=100, default=DEFAULT_NUMBER_PATTERN)
+    naming_template = models.CharField(max_length=200, default=DEFAULT_NAMING_TEMPLATE)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+    color = models.CharField(max_length=7, default="#3b82f6")  # #rrggbb
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArchiveCounter(models.Model):
+    """The last sequence number issued per type and year. It only ever grows, so an archive
+    number is never reused, even after its document is deleted."""
+
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document_type", "year"], name="one_counter_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_type_id}/{self.year}: {self.last}"
+
+
+class LiveDocumentManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class Document(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        ACTIVE = "active", _("有效")
+        ARCHIVED = "archived", _("已归档")
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="documents")
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)
+    title = models.CharField(max_length=300)
+    document_date = models.DateField(null=True, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="documents")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    notes = models.TextField(blank=True)
+    archive_number = models.CharField(max_length=60, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)  # set: the document is in the trash
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = LiveDocumentManager()
+    all_objects = models.Manager()  # noqa: DJ012 (ruff takes a Manager() for a field)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("force_checkin", "Can check in a document another user checked out")]
+        indexes = [
+            models.Index(fields=["customer", "document_type"]),
+            models.Index(fields=["document_date"]),
+            models.Index(fields=["deleted_at", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.archive_number} {self.title}"
+
+
+class Version(models.Model):
+    """One immutable file of a document. The file and its metadata never change; `text` is
+    derived from the file (by a background task) and can always be extracted again."""
+
+    class TextState(models.TextChoices):
+        PENDING = "pending", _("待提取")
+        DONE = "done", _("已提取")
+        NONE = "none", _("无文本")
+        FAILED = "failed", _("提取失败")
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.BigIntegerField()
+    mime_type = models.CharField(max_length=150)
+    original_name = models.TextField()  # as uploaded, control characters escaped
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+    restored_from = models.PositiveIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    text_state = models.CharField(
+        max_length=10, choices=TextState.choices, default=TextState.PENDING
+    )
+    text_task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["document_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="one_number_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} v{self.number}"
+
+
+class Checkout(models.Model):
+    """A lock on a document while one person edits it. Expired locks are ignored."""
+
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="checkout")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    checked_out_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    note = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.document_id} checked out by {self.user_id} until {self.expires_at}"

@@ -1,0 +1,82 @@
+"""Every read of documents that an API or page shows. Permission filtering (issue 5's access
+rules) plugs in here, in one place: `visible_documents`."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from docket.core.errors import NotFound
+from docket.documents.models import Document, Version
+
+_latest_version_number = (
+    Version.objects.filter(document=OuterRef("pk")).order_by("-number").values("number")[:1]
+)
+
+
+def visible_documents(
+    *, user: AbstractBaseUser, include_trashed: bool = False
+) -> QuerySet[Document]:
+    manager = Document.all_objects if include_trashed else Document.objects
+    return manager.all()
+
+
+def document_list(
+    *,
+    user: AbstractBaseUser,
+    customer: int | None = None,
+    document_type: int | None = None,
+    tag: int | None = None,
+    status: str | None = None,
+    date_after: datetime.date | None = None,
+    date_before: datetime.date | None = None,
+    trashed: bool = False,
+) -> QuerySet[Document]:
+    qs = visible_documents(user=user, include_trashed=trashed)
+    if trashed:
+        qs = qs.filter(deleted_at__isnull=False)
+    if customer is not None:
+        qs = qs.filter(customer_id=customer)
+    if document_type is not None:
+        qs = qs.filter(document_type_id=document_type)
+    if tag is not None:
+        qs = qs.filter(tags__id=tag)
+    if status:
+        qs = qs.filter(status=status)
+    if date_after is not None:
+        qs = qs.filter(document_date__gte=date_after)
+    if date_before is not None:
+        qs = qs.filter(document_date__lte=date_before)
+    return (
+        qs.select_related("customer", "document_type", "created_by")
+        .prefetch_related("tags")
+        .annotate(latest_version=Subquery(_latest_version_number))
+    )
+
+
+def document_get(
+    *, user: AbstractBaseUser, document_id: int, include_trashed: bool = False
+) -> Document:
+    document = (
+        visible_documents(user=user, include_trashed=include_trashed)
+        .select_related("customer", "document_type")
+        .filter(id=document_id)
+        .first()
+    )
+    if document is None:
+        raise NotFound(f"no document {document_id}")
+    return document
+
+
+def current_version(document: Document) -> Version:
+    version = document.versions.order_by("-number").first()
+    if version is None:
+        raise NotFound(f"document {document.archive_number} has no versions")
+    return version
+
+
+def version_get(*, document: Document, number: int) -> Version:
+    version = document.versions.filter(number=number).first()
+    if version is None:
+        raise NotFound(f"document {document.archive_number} has no version {number}")
+    return version

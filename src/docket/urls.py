@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from docket.core.tasks_api import task_detail
+from docket.customers.api import CustomerViewSet
+from docket.documents.api import DocumentTypeViewSet, DocumentViewSet, TagViewSet, TrashViewSet
+
+router = DefaultRouter()
+router.register("customers", CustomerViewSet, basename="customer")
+router.register("documents", DocumentViewSet, basename="document")
+router.register("trash", TrashViewSet, basename="trash")
+router.register("document-types", DocumentTypeViewSet, basename="document-type")
+router.register("tags", TagViewSet, basename="tag")
+
+urlpatterns = [
+    path("api/", include(router.urls)),
+    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/tasks/<str:task_id>/", task_detail, name="task-detail"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api-auth/", include("rest_framework.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,102 @@
+"""Shared fixtures. Every test gets its own blob directory; the database is SQLite or, with
+DOCKET_DATABASE_URL set, PostgreSQL (CI runs the suite on both)."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from docket.customers.models import Customer
+from docket.customers.services import customer_create
+from docket.demo.pdfgen import make_pdf
+from docket.documents.models import DocumentType
+from docket.storage import blobstore
+
+
+@pytest.fixture(autouse=True)
+def blob_root(tmp_path, settings):
+    root = tmp_path / "blobs"
+    settings.BLOB_STORE = {**settings.BLOB_STORE, "BACKEND": "local", "ROOT": str(root)}
+    blobstore.get_blob_store.cache_clear()
+    yield root
+    blobstore.get_blob_store.cache_clear()
+
+
+@pytest.fixture
+def user(db):
+    return get_user_model().objects.create_user(username="zhangwei", password="pw-张伟-123")
+
+
+@pytest.fixture
+def other_user(db):
+    return get_user_model().objects.create_user(username="lina", password="pw-李娜-123")
+
+
+@pytest.fixture
+def admin_user(db):
+    return get_user_model().objects.create_superuser(username="admin", password="admin-pw-1")
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api(user) -> APIClient:
+    return client_for(user)
+
+
+@pytest.fixture
+def customer(user) -> Customer:
+    return customer_create(actor=user, name="上海ABC贸易有限公司", industry="贸易", region="上海")
+
+
+@pytest.fixture
+def contract_type(db) -> DocumentType:
+    return DocumentType.objects.get(name="合同")
+
+
+@pytest.fixture
+def contract_pdf() -> bytes:
+    return make_pdf(
+        ["购销合同", "甲方：上海ABC贸易有限公司", "合同金额：¥128,000.00", "签订日期：2023年1月1日"]
+    )
+
+
+def named_file(data: bytes, name: str) -> io.BytesIO:
+    f = io.BytesIO(data)
+    f.name = name
+    return f
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run every queued background task, as
+    `docket worker` would (same code path: django-tasks-db's Worker.run_task)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    def run() -> int:
+        worker = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
+        ran = 0
+        for result in DBTaskResult.objects.ready().order_by("enqueued_at"):
+            result.claim("test-worker")
+            worker.run_task(result)
+            ran += 1
+        return ran
+
+    return run
