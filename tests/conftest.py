@@ -58,7 +58,8 @@ def customer(user) -> Customer:
 
 @pytest.fixture
 def contract_type(db) -> DocumentType:
-    return DocumentType.objects.get(name="合同")
+    # get_or_create: transactional tests flush the types the migration seeded
+    return DocumentType.objects.get_or_create(name="合同", defaults={"code": "HT"})[0]
 
 
 @pytest.fixture

@@ -65,6 +65,7 @@ class CustomerViewSet(
             .annotate(
                 document_count=Count("documents", filter=Q(documents__deleted_at__isnull=True))
             )
+            .order_by("name", "id")
         )
         params = self.request.query_params
         if search := params.get("search", "").strip():
@@ -82,14 +83,14 @@ class CustomerViewSet(
         return super().list(request, *args, **kwargs)
 
     def perform_create(self, serializer: CustomerSerializer) -> None:
-        serializer.instance = services.customer_create(
-            actor=self.request.user, **serializer.validated_data
-        )
+        customer = services.customer_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=customer.pk)
 
     def perform_update(self, serializer: CustomerSerializer) -> None:
-        serializer.instance = services.customer_update(
+        customer = services.customer_update(
             actor=self.request.user, customer=serializer.instance, **serializer.validated_data
         )
+        serializer.instance = self.get_queryset().get(pk=customer.pk)
 
     @extend_schema(request=MergeSerializer, responses=CustomerSerializer)
     @action(detail=True, methods=["post"])

@@ -1,0 +1,112 @@
+"""Check-out locks, forced check-in, and the trash."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from docket.demo.pdfgen import make_pdf
+from docket.documents.models import Checkout
+from tests.conftest import client_for, named_file
+
+
+@pytest.fixture
+def document(api, customer, contract_pdf):
+    response = api.post(
+        "/api/documents/",
+        {"file": named_file(contract_pdf, "合同.pdf"), "customer": customer.id, "type": "合同"},
+        format="multipart",
+    )
+    return response.json()
+
+
+def new_version(client, document, text="修订版"):
+    return client.post(
+        f"/api/documents/{document['id']}/versions/",
+        {"file": named_file(make_pdf([text]), "v.pdf")},
+        format="multipart",
+    )
+
+
+def test_checked_out_document_takes_versions_only_from_its_holder(api, other_user, document):
+    response = api.post(
+        f"/api/documents/{document['id']}/checkout/", {"note": "修改条款"}, format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["user"] == "zhangwei"
+    other = client_for(other_user)
+    refused = new_version(other, document)
+    assert refused.status_code == 423
+    assert "checked out by zhangwei" in refused.json()["error"]["message"]
+    assert other.post(f"/api/documents/{document['id']}/versions/1/restore/").status_code == 423
+    assert other.delete(f"/api/documents/{document['id']}/").status_code == 423
+    assert new_version(api, document).status_code == 201
+    detail = api.get(f"/api/documents/{document['id']}/").json()
+    assert detail["checkout"]["note"] == "修改条款"
+
+
+def test_check_in_releases_the_lock(api, other_user, document):
+    api.post(f"/api/documents/{document['id']}/checkout/", {}, format="json")
+    assert api.delete(f"/api/documents/{document['id']}/checkout/").status_code == 204
+    assert new_version(client_for(other_user), document).status_code == 201
+    assert api.delete(f"/api/documents/{document['id']}/checkout/").status_code == 409
+
+
+def test_another_user_cannot_check_out_or_check_in_a_held_document(api, other_user, document):
+    api.post(f"/api/documents/{document['id']}/checkout/", {}, format="json")
+    other = client_for(other_user)
+    assert (
+        other.post(f"/api/documents/{document['id']}/checkout/", {}, format="json").status_code
+        == 423
+    )
+    assert other.delete(f"/api/documents/{document['id']}/checkout/").status_code == 423
+    assert other.delete(f"/api/documents/{document['id']}/checkout/?force=true").status_code == 403
+
+
+def test_force_check_in_needs_the_permission(api, other_user, document):
+    api.post(f"/api/documents/{document['id']}/checkout/", {}, format="json")
+    other_user.user_permissions.add(Permission.objects.get(codename="force_checkin"))
+    other = client_for(other_user)
+    assert other.delete(f"/api/documents/{document['id']}/checkout/?force=1").status_code == 204
+    assert new_version(other, document).status_code == 201
+
+
+def test_an_expired_check_out_no_longer_locks(api, other_user, document):
+    api.post(f"/api/documents/{document['id']}/checkout/", {"hours": 1}, format="json")
+    Checkout.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    other = client_for(other_user)
+    assert new_version(other, document).status_code == 201
+    assert (
+        other.post(f"/api/documents/{document['id']}/checkout/", {}, format="json").status_code
+        == 201
+    )
+
+
+def test_check_out_length_is_bounded(api, document):
+    for hours in (0, -1, 24 * 31):
+        response = api.post(
+            f"/api/documents/{document['id']}/checkout/", {"hours": hours}, format="json"
+        )
+        assert response.status_code == 400
+
+
+def test_deleted_document_goes_to_the_trash_and_can_be_restored(api, document):
+    assert api.delete(f"/api/documents/{document['id']}/").status_code == 204
+    assert api.get(f"/api/documents/{document['id']}/").status_code == 404
+    assert api.get("/api/documents/").json()["count"] == 0
+    trash = api.get("/api/trash/").json()
+    assert [d["archive_number"] for d in trash["results"]] == [document["archive_number"]]
+    assert trash["results"][0]["deleted_at"] is not None
+    restored = api.post(f"/api/trash/{document['id']}/restore/")
+    assert restored.status_code == 200
+    assert api.get(f"/api/documents/{document['id']}/").status_code == 200
+    assert api.get("/api/trash/").json()["count"] == 0
+    assert api.post(f"/api/trash/{document['id']}/restore/").status_code == 409
+
+
+def test_trashed_document_keeps_its_versions_and_blob(api, document, blob_root):
+    api.delete(f"/api/documents/{document['id']}/")
+    from docket.storage.blobstore import get_blob_store
+
+    assert get_blob_store().exists(document["current_version"]["sha256"])
