@@ -24,3 +24,5 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "docket.core.views.server_error"

@@ -75,3 +75,20 @@ def test_api_docs_page_loads_its_assets_locally_never_from_a_cdn(client, user):
             served = client.get(asset)
             assert served.status_code == 200, asset
             served.close()
+
+
+def test_an_unexpected_server_error_is_json_for_api_clients(user, monkeypatch):
+    from docket.documents import selectors
+
+    def explode(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(selectors, "document_list", explode)
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(user)
+    response = client.get("/api/documents/")
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": {"code": "server_error", "message": "the server failed; it was logged"}
+    }
+    assert "boom" not in response.content.decode()

@@ -155,3 +155,13 @@ def test_upload_requires_authentication(customer, contract_pdf):
     response = upload(APIClient(), customer, contract_pdf)
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_hostile_names_through_the_api_are_accepted_without_path_or_nul(
+    api, customer, contract_pdf
+):
+    response = upload(api, customer, contract_pdf, name="../../etc/合同\x00.pdf")
+    assert response.status_code == 201, response.content
+    original = response.json()["current_version"]["original_name"]
+    assert "/" not in original and "\x00" not in original
+    assert api.get(f"/api/documents/{response.json()['id']}/download/").status_code == 200
