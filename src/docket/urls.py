@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
@@ -16,6 +17,7 @@ router.register("document-types", DocumentTypeViewSet, basename="document-type")
 router.register("tags", TagViewSet, basename="tag")
 
 urlpatterns = [
+    path("", RedirectView.as_view(url="/api/docs/", permanent=False)),  # until the web UI lands
     path("api/", include(router.urls)),
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/tasks/<str:task_id>/", task_detail, name="task-detail"),
