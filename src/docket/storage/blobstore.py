@@ -19,7 +19,7 @@ from django.conf import settings
 from docket.core.errors import InvalidInput, NotFound, TooLarge
 
 CHUNK_SIZE = 1024 * 1024
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+SHA256_RE = re.compile(r"[0-9a-f]{64}")  # used with fullmatch: no trailing newline
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class BlobStore(ABC):
 
 
 def check_sha256(sha256: str) -> str:
-    if not SHA256_RE.match(sha256):
+    if not SHA256_RE.fullmatch(sha256):
         raise NotFound(f"no blob named {sha256!r}")
     return sha256
 

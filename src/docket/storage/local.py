@@ -70,8 +70,10 @@ class LocalBlobStore(BlobStore):
             if first == self.tmp_dir or not first.is_dir():
                 continue
             for second in sorted(first.iterdir()):
+                if not second.is_dir():
+                    continue  # a stray file is not a blob
                 for blob in sorted(second.iterdir()):
-                    if SHA256_RE.match(blob.name):
+                    if SHA256_RE.fullmatch(blob.name) and blob.is_file():
                         yield blob.name
 
     def delete(self, sha256: str) -> None:
