@@ -2,9 +2,14 @@
 DOCKET_DATABASE_URL set, PostgreSQL (CI runs the suite on both)."""
 
 import io
+import uuid
+from collections.abc import Iterator
+from typing import Any
 
+import boto3
 import pytest
 from django.contrib.auth import get_user_model
+from moto.server import ThreadedMotoServer
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -101,3 +106,38 @@ def run_tasks(db):
         return ran
 
     return run
+
+
+# S3: moto's server is a real HTTP S3 endpoint on 127.0.0.1 (started once, on first use).
+S3_REGION = "us-east-1"
+S3_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    # port=0 lets the OS pick a free port; get_host_and_port() reads the one actually bound.
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_config(s3_endpoint: str) -> dict[str, Any]:
+    """settings.BLOB_STORE for S3, with a bucket name no other test uses."""
+    return {
+        "BACKEND": "s3",
+        "S3_BUCKET": f"docket-test-{uuid.uuid4().hex}",
+        "S3_ENDPOINT_URL": s3_endpoint,
+        "S3_REGION": S3_REGION,
+        "S3_ACCESS_KEY": S3_CREDENTIALS["aws_access_key_id"],
+        "S3_SECRET_KEY": S3_CREDENTIALS["aws_secret_access_key"],
+        "S3_PREFIX": "blobs/",
+    }
+
+
+@pytest.fixture
+def raw_s3(s3_endpoint: str) -> Any:
+    """A plain boto3 client on the same endpoint, for reaching around the store."""
+    return boto3.client("s3", endpoint_url=s3_endpoint, region_name=S3_REGION, **S3_CREDENTIALS)
