@@ -92,3 +92,13 @@ def test_an_unexpected_server_error_is_json_for_api_clients(user, monkeypatch):
         "error": {"code": "server_error", "message": "the server failed; it was logged"}
     }
     assert "boom" not in response.content.decode()
+
+
+def test_admin_lists_customers_and_documents_for_an_administrator(client, admin_user, customer):
+    client.force_login(admin_user)
+    for url in (
+        "/admin/customers/customer/",
+        "/admin/documents/document/",
+        f"/admin/customers/customer/{customer.id}/change/",
+    ):
+        assert client.get(url).status_code == 200, url

@@ -284,6 +284,7 @@ class DocumentTypeViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = DocumentTypeSerializer
@@ -292,6 +293,11 @@ class DocumentTypeViewSet(
     def perform_create(self, serializer: DocumentTypeSerializer) -> None:
         serializer.instance = services.document_type_create(
             actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: DocumentTypeSerializer) -> None:
+        serializer.instance = services.document_type_update(
+            actor=self.request.user, document_type=serializer.instance, **serializer.validated_data
         )
 
 

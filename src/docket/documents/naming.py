@@ -25,6 +25,7 @@ def render_name(document: Document, *, original_name: str) -> str:
         stem = string.Formatter().vformat(template, (), values)
     except (KeyError, ValueError, IndexError, AttributeError):
         stem = f"{document.customer.name}_{document.document_type.name}_{date:%Y%m%d}"
+    stem = stem.replace("/", "_").replace("\\", "_")  # a value's slash is not a folder
     ext = extension_of(original_name)
     return safe_filename(f"{stem}.{ext}" if ext else stem)
 
