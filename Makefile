@@ -23,8 +23,8 @@ $(STAMP): requirements.lock pyproject.toml scripts/system-deps.sh
 
 run: $(STAMP)
 	$(BIN)/docket migrate
-	$(BIN)/docket demo --if-empty
 	$(BIN)/docket createadmin --username admin --password admin --if-missing
+	$(BIN)/docket demo --if-empty --as-user admin
 	@echo "Docket at http://127.0.0.1:8000  (log in as admin / admin)"
 	$(BIN)/docket serve --with-worker --bind 127.0.0.1:8000
 
