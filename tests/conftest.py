@@ -74,6 +74,15 @@ def contract_pdf() -> bytes:
     )
 
 
+def download(client: APIClient, url: str) -> tuple[Any, bytes]:
+    """GET a file and read it whole (a FileResponse holds the blob open until then)."""
+    response = client.get(url)
+    if not response.streaming:
+        return response, response.content
+    # The test client closes the response (and its file) once the stream is exhausted.
+    return response, b"".join(response.streaming_content)
+
+
 def named_file(data: bytes, name: str) -> io.BytesIO:
     f = io.BytesIO(data)
     f.name = name

@@ -1,6 +1,6 @@
 """Document types are editable: name, code, archive-number pattern, naming rule."""
 
-from tests.conftest import named_file
+from tests.conftest import download, named_file
 
 
 def test_seeded_types_are_listed(api):
@@ -43,9 +43,8 @@ def test_a_new_type_with_its_own_pattern_and_rule_numbers_and_names_documents(
         format="multipart",
     ).json()
     assert doc["archive_number"] == "BM/2024/001"
-    download = api.get(f"/api/documents/{doc['id']}/download/")
-    assert "BM_2024_001_" in download["Content-Disposition"]  # '/' is made safe in file names
-    download.close()
+    response, _ = download(api, f"/api/documents/{doc['id']}/download/")
+    assert "BM_2024_001_" in response["Content-Disposition"]  # '/' is made safe in file names
 
 
 def test_editing_a_type_changes_numbers_from_then_on(api, customer, contract_pdf):

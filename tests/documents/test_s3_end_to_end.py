@@ -7,7 +7,7 @@ from docket.demo.pdfgen import make_pdf
 from docket.documents import fixity
 from docket.storage import blobstore
 from docket.storage.s3 import S3BlobStore
-from tests.conftest import named_file
+from tests.conftest import download, named_file
 
 pytestmark = pytest.mark.s3
 
@@ -36,8 +36,7 @@ def test_documents_live_in_s3_end_to_end(
         format="multipart",
     )
     run_tasks()
-    download = api.get(f"/api/documents/{created['id']}/versions/1/download/")
-    assert b"".join(download.streaming_content) == contract_pdf
+    assert download(api, f"/api/documents/{created['id']}/versions/1/download/")[1] == contract_pdf
     diff = api.get(f"/api/documents/{created['id']}/diff/?from=1&to=2").json()
     assert "+合同金额:¥150,000.00" in diff["unified"]
 

@@ -7,6 +7,7 @@ from django.test import override_settings
 
 from docket.documents.models import Document, Version
 from docket.storage.blobstore import get_blob_store
+from tests.conftest import download
 
 
 def upload(api, customer, data, name="合同.pdf", doc_type="合同", **extra):
@@ -164,4 +165,5 @@ def test_hostile_names_through_the_api_are_accepted_without_path_or_nul(
     assert response.status_code == 201, response.content
     original = response.json()["current_version"]["original_name"]
     assert "/" not in original and "\x00" not in original
-    assert api.get(f"/api/documents/{response.json()['id']}/download/").status_code == 200
+    fetched, body = download(api, f"/api/documents/{response.json()['id']}/download/")
+    assert fetched.status_code == 200 and body == contract_pdf

@@ -5,7 +5,7 @@ import hashlib
 import pytest
 
 from docket.demo.pdfgen import make_pdf
-from tests.conftest import named_file
+from tests.conftest import download, named_file
 
 
 @pytest.fixture
@@ -46,9 +46,9 @@ def test_new_version_becomes_current_and_history_is_kept(api, document):
 
 
 def test_download_serves_current_version_under_its_rule_made_name(api, document, contract_pdf):
-    response = api.get(f"/api/documents/{document['id']}/download/")
+    response, body = download(api, f"/api/documents/{document['id']}/download/")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == contract_pdf
+    assert body == contract_pdf
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "filename*=utf-8''" in disposition
@@ -61,10 +61,8 @@ def test_download_serves_current_version_under_its_rule_made_name(api, document,
 def test_any_version_can_be_downloaded(api, document, contract_pdf):
     v2 = make_pdf(["第二版"])
     add_version(api, document, v2)
-    one = api.get(f"/api/documents/{document['id']}/versions/1/download/")
-    two = api.get(f"/api/documents/{document['id']}/versions/2/download/")
-    assert b"".join(one.streaming_content) == contract_pdf
-    assert b"".join(two.streaming_content) == v2
+    assert download(api, f"/api/documents/{document['id']}/versions/1/download/")[1] == contract_pdf
+    assert download(api, f"/api/documents/{document['id']}/versions/2/download/")[1] == v2
     assert api.get(f"/api/documents/{document['id']}/versions/9/download/").status_code == 404
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from docket.customers.models import Customer
@@ -91,7 +92,13 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["customer", "document_type"]),
             models.Index(fields=["document_date"]),
-            models.Index(fields=["deleted_at", "-created_at"]),
+            # The default list: live documents, newest first. Partial, because PostgreSQL will
+            # not use (deleted_at, created_at) to sort when deleted_at IS NULL is the filter.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(deleted_at__isnull=True),
+                name="document_live_newest_first",
+            ),
         ]
 
     def __str__(self) -> str:

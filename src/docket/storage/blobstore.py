@@ -65,6 +65,10 @@ class BlobStore(ABC):
                 digest.update(chunk)
         return digest.hexdigest()
 
+    def measure(self, sha256: str) -> tuple[int, str]:
+        """(size, SHA-256) of the stored bytes, for the fixity check. Raises NotFound."""
+        return self.size(sha256), self.hash(sha256)
+
     def read_bytes(self, sha256: str) -> bytes:
         with self.open(sha256) as f:
             return f.read()
