@@ -166,3 +166,15 @@ def test_next_archive_number_skips_nothing_on_rollback(user, customer, contract_
         pass
     assert next_archive_number(contract_type, 2030) == "HT-2030-0001"
     assert Document.all_objects.count() == 0
+
+
+def test_pages_are_complete_ordered_and_disjoint(api, user, customer, contract_type):
+    for i in range(23):
+        make_document(user, customer, contract_type, f"page{i}".encode(), title=f"文档{i:02d}")
+    seen = []
+    for page in (1, 2, 3):
+        body = api.get(f"/api/documents/?page_size=10&page={page}").json()
+        assert body["count"] == 23
+        seen += [d["title"] for d in body["results"]]
+    assert seen == [f"文档{i:02d}" for i in reversed(range(23))]  # newest first, each once
+    assert api.get("/api/documents/?page_size=10&page=4").status_code == 404
