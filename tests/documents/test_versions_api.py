@@ -139,3 +139,18 @@ def test_a_corrupt_pdf_is_kept_and_its_job_fails_with_a_readable_reason(api, cus
     assert "cannot be read" in state["reason"]
     detail = api.get(f"/api/documents/{response.json()['id']}/").json()
     assert detail["current_version"]["text_state"] == "failed"
+    assert detail["processing"]["state"] == "failed"
+
+
+def test_diff_of_a_version_without_text_says_so(api, document, run_tasks):
+    import io
+
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (20, 20), "white").save(png, format="PNG")
+    add_version(api, document, png.getvalue(), name="扫描件.png")
+    run_tasks()
+    response = api.get(f"/api/documents/{document['id']}/diff/?from=1&to=2")
+    assert response.status_code == 409
+    assert "image/png" in response.json()["error"]["message"]

@@ -79,6 +79,11 @@ def _reject_oversized_body(request: Request) -> None:
         )
 
 
+# The document's processing state, from its current version's text extraction; the job's own
+# detail (running, failure reason) is at /api/tasks/{task_id}/.
+PROCESSING_STATE = {"pending": "queued", "failed": "failed"}
+
+
 def download_response(document: Document, version: Version) -> FileResponse:
     stream = get_blob_store().open(version.sha256)
     name = render_name(document, original_name=version.original_name)
@@ -97,7 +102,7 @@ def document_detail_data(document: Document) -> dict:
     document.latest_version = version.number if version else None
     document.checkout = services.active_checkout(document)
     document.processing = {
-        "state": "queued" if version and version.text_state == "pending" else "done",
+        "state": PROCESSING_STATE.get(version.text_state, "done") if version else "done",
         "text_state": version.text_state if version else None,
         "task_id": version.text_task_id if version else "",
     }

@@ -27,6 +27,10 @@ def version_diff(*, document: Document, from_number: int, to_number: int) -> Ver
             raise Conflict(f"the text of version {number} is still being extracted; try shortly")
         if state == Version.TextState.FAILED:
             raise Conflict(f"the text of version {number} could not be extracted")
+        if state == Version.TextState.NONE:
+            raise Conflict(
+                f"version {number} ({versions[number].mime_type}) has no text to compare yet"
+            )
     old, new = versions[from_number], versions[to_number]
     lines = list(
         difflib.unified_diff(
