@@ -35,11 +35,13 @@ lint: $(STAMP)
 test: $(STAMP) lint test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
+	@echo "== test suite on SQLite =="
 	DOCKET_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
 	@bash scripts/ensure-postgres.sh; rc=$$?; \
-	if [ $$rc -eq 0 ]; then DOCKET_DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS); \
+	if [ $$rc -eq 0 ]; then echo "== test suite on PostgreSQL =="; \
+		DOCKET_DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS); \
 	elif [ "$${CI:-}" = "true" ]; then exit 1; \
 	else echo "PostgreSQL not reachable: PostgreSQL suite skipped (mandatory under CI=true)"; fi
 

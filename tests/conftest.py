@@ -150,3 +150,10 @@ def s3_config(s3_endpoint: str) -> dict[str, Any]:
 def raw_s3(s3_endpoint: str) -> Any:
     """A plain boto3 client on the same endpoint, for reaching around the store."""
     return boto3.client("s3", endpoint_url=s3_endpoint, region_name=S3_REGION, **S3_CREDENTIALS)
+
+
+def pytest_report_header(config) -> str:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"docket database: {engine} ({settings.DATABASES['default'].get('HOST') or 'file'})"
