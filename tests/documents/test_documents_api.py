@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 
 from docket.customers.services import customer_create
+from docket.documents.catalog import document_type_create
 from docket.documents.models import Document, DocumentType
-from docket.documents.services import document_type_create, document_upload, next_archive_number
+from docket.documents.services import document_upload, next_archive_number
 from tests.conftest import named_file
 
 

@@ -22,8 +22,9 @@ from docket.customers.models import Customer
 from docket.customers.services import contact_create, customer_create
 from docket.demo import phrases as p
 from docket.demo.papers import RENDERERS, CustomerSpec, FileSpec
+from docket.documents.catalog import tag_get_or_create
 from docket.documents.models import DocumentType, Version
-from docket.documents.services import document_upload, tag_get_or_create, version_add
+from docket.documents.services import document_upload, version_add
 
 __all__ = ["DEFAULT_SEED", "TAG_COLOURS", "DemoPlan", "DemoSummary", "demo_load", "demo_plan"]
 

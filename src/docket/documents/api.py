@@ -15,7 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from docket.core.errors import InvalidInput, TooLarge
-from docket.documents import selectors, services
+from docket.documents import catalog, selectors, services
+from docket.documents import checkout as checkouts
 from docket.documents.diff import version_diff
 from docket.documents.models import Document, DocumentType, Tag, Version
 from docket.documents.naming import render_name
@@ -100,7 +101,7 @@ def document_detail_data(document: Document) -> dict:
     version = document.versions.order_by("-number").first()
     document.current_version = version
     document.latest_version = version.number if version else None
-    document.checkout = services.active_checkout(document)
+    document.checkout = checkouts.active_checkout(document)
     document.processing = {
         "state": PROCESSING_STATE.get(version.text_state, "done") if version else "done",
         "text_state": version.text_state if version else None,
@@ -150,7 +151,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             title=data.get("title", ""),
             document_date=data.get("document_date"),
             tags=[
-                services.tag_get_or_create(actor=request.user, name=n) for n in data.get("tags", [])
+                catalog.tag_get_or_create(actor=request.user, name=n) for n in data.get("tags", [])
             ],
             notes=data.get("notes", ""),
             comment=data.get("comment", ""),
@@ -169,7 +170,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         fields = dict(body.validated_data)
         if "tags" in fields:
             fields["tags"] = [
-                services.tag_get_or_create(actor=request.user, name=n) for n in fields["tags"]
+                catalog.tag_get_or_create(actor=request.user, name=n) for n in fields["tags"]
             ]
         services.document_update(actor=request.user, document=document, **fields)
         return Response(document_detail_data(self._document(pk)))
@@ -257,11 +258,11 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         document = self._document(pk)
         if request.method == "DELETE":
             force = request.query_params.get("force", "").lower() in {"1", "true", "yes"}
-            services.document_checkin(actor=request.user, document=document, force=force)
+            checkouts.document_checkin(actor=request.user, document=document, force=force)
             return Response(status=204)
         body = CheckoutRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        lock = services.document_checkout(
+        lock = checkouts.document_checkout(
             actor=request.user, document=document, **body.validated_data
         )
         return Response(CheckoutSerializer(lock).data, status=201)
@@ -296,12 +297,12 @@ class DocumentTypeViewSet(
     queryset = DocumentType.objects.all()
 
     def perform_create(self, serializer: DocumentTypeSerializer) -> None:
-        serializer.instance = services.document_type_create(
+        serializer.instance = catalog.document_type_create(
             actor=self.request.user, **serializer.validated_data
         )
 
     def perform_update(self, serializer: DocumentTypeSerializer) -> None:
-        serializer.instance = services.document_type_update(
+        serializer.instance = catalog.document_type_update(
             actor=self.request.user, document_type=serializer.instance, **serializer.validated_data
         )
 

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from docket.core.errors import Conflict, Forbidden, InvalidInput, Locked, NotFound
+from docket.core.errors import Conflict, InvalidInput, Locked, NotFound
 from docket.customers.models import Customer
 from docket.documents.filenames import escape_original_name
 from docket.documents.models import (
@@ -73,18 +73,55 @@ def document_upload(
     notes: str = "",
     comment: str = "",
 ) -> Document:
+    _check_customer_is_live(customer)
+    stored, mime_type = _store_file(file)
+    return document_create_from_blob(
+        actor=actor,
+        blob=stored,
+        mime_type=mime_type,
+        filename=filename,
+        customer=customer,
+        document_type=document_type,
+        title=title,
+        document_date=document_date,
+        tags=tags,
+        notes=notes,
+        comment=comment,
+    )
+
+
+def _check_customer_is_live(customer: Customer) -> None:
     if customer.status == Customer.Status.MERGED:
         raise InvalidInput(
             "this customer was merged into another; file under that one", field="customer"
         )
-    stored, mime_type = _store_file(file)
+
+
+def document_create_from_blob(
+    *,
+    actor: AbstractBaseUser | None,
+    blob: StoredBlob,
+    mime_type: str,
+    filename: str,
+    customer: Customer,
+    document_type: DocumentType,
+    title: str = "",
+    document_date: datetime.date | None = None,
+    tags: list[Tag] | None = None,
+    notes: str = "",
+    comment: str = "",
+    text: str | None = None,
+) -> Document:
+    """The document and its first version, for bytes already in the blob store. With `text`
+    (the ingest pipeline extracted it) the version is complete; without, extraction is queued."""
+    _check_customer_is_live(customer)
     original_name = escape_original_name(filename or "")
     with transaction.atomic():
         year = (document_date or timezone.localdate()).year
         document = Document.objects.create(
             customer=customer,
             document_type=document_type,
-            title=(title or "").strip() or _title_from(original_name),
+            title=(title or "").strip()[:300] or _title_from(original_name),
             document_date=document_date,
             notes=notes,
             archive_number=next_archive_number(document_type, year),
@@ -95,12 +132,12 @@ def document_upload(
         version = _version_create(
             actor=actor,
             document=document,
-            stored=stored,
+            stored=blob,
             mime_type=mime_type,
             original_name=original_name,
             comment=comment,
         )
-        _queue_text_extraction(version)
+        _set_text_or_queue(version, text)
     return document
 
 
@@ -141,10 +178,15 @@ def _version_create(
         raise Conflict("another version was added at the same moment; try again") from exc
 
 
-def _queue_text_extraction(version: Version) -> None:
-    """Queue inside the caller's transaction: the task row lives in the same database, so it
-    commits with the version (no worker sees one without the other, and no job is lost if the
-    process dies right after the commit)."""
+def _set_text_or_queue(version: Version, text: str | None) -> None:
+    """Store the text already extracted, or queue its extraction inside the caller's
+    transaction: the task row lives in the same database, so it commits with the version (no
+    worker sees one without the other, and no job is lost if the process dies right after)."""
+    if text is not None:
+        version.text = text
+        version.text_state = Version.TextState.DONE if text else Version.TextState.NONE
+        version.save(update_fields=["text", "text_state"])
+        return
     from docket.documents.tasks import extract_version_text
 
     result = extract_version_text.enqueue(version.id)
@@ -153,6 +195,8 @@ def _queue_text_extraction(version: Version) -> None:
 
 
 def _check_not_locked_by_other(document: Document, actor: AbstractBaseUser | None) -> None:
+    from docket.documents.checkout import active_checkout
+
     lock = active_checkout(document)
     if lock is not None and (actor is None or lock.user_id != actor.pk):
         raise Locked(f"checked out by {lock.user} until {lock.expires_at:%Y-%m-%d %H:%M}")
@@ -168,19 +212,39 @@ def version_add(
 ) -> Version:
     _check_not_locked_by_other(document, actor)
     stored, mime_type = _store_file(file)
+    return version_add_from_blob(
+        actor=actor,
+        document=document,
+        blob=stored,
+        mime_type=mime_type,
+        filename=filename,
+        comment=comment,
+    )
+
+
+def version_add_from_blob(
+    *,
+    actor: AbstractBaseUser | None,
+    document: Document,
+    blob: StoredBlob,
+    mime_type: str,
+    filename: str,
+    comment: str = "",
+    text: str | None = None,
+) -> Version:
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         _check_not_locked_by_other(document, actor)
         version = _version_create(
             actor=actor,
             document=document,
-            stored=stored,
+            stored=blob,
             mime_type=mime_type,
             original_name=escape_original_name(filename or ""),
             comment=comment,
         )
         Document.objects.filter(pk=document.pk).update(updated_at=timezone.now())
-        _queue_text_extraction(version)
+        _set_text_or_queue(version, text)
     return version
 
 
@@ -250,105 +314,3 @@ def document_restore_from_trash(*, actor: AbstractBaseUser | None, document: Doc
     document.deleted_by = None
     document.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
     return document
-
-
-def active_checkout(document: Document) -> Checkout | None:
-    return (
-        Checkout.objects.select_related("user")
-        .filter(document=document, expires_at__gt=timezone.now())
-        .first()
-    )
-
-
-@transaction.atomic
-def document_checkout(
-    *, actor: AbstractBaseUser, document: Document, hours: float | None = None, note: str = ""
-) -> Checkout:
-    hours = settings.CHECKOUT_DEFAULT_HOURS if hours is None else hours
-    if not 0 < hours <= 24 * 30:
-        raise InvalidInput("a check-out lasts between a minute and 30 days", field="hours")
-    Document.objects.select_for_update().filter(pk=document.pk).first()
-    lock = active_checkout(document)
-    if lock is not None and lock.user_id != actor.pk:
-        raise Locked(f"already checked out by {lock.user} until {lock.expires_at:%Y-%m-%d %H:%M}")
-    Checkout.objects.filter(document=document).delete()  # an expired lock, or renewing one's own
-    return Checkout.objects.create(
-        document=document,
-        user=actor,
-        note=note,
-        expires_at=timezone.now() + datetime.timedelta(hours=hours),
-    )
-
-
-@transaction.atomic
-def document_checkin(*, actor: AbstractBaseUser, document: Document, force: bool = False) -> None:
-    lock = active_checkout(document)
-    if lock is None:
-        raise Conflict("this document is not checked out")
-    if lock.user_id != actor.pk:
-        if not force:
-            raise Locked(f"checked out by {lock.user}; only they can check it in")
-        if not actor.has_perm("documents.force_checkin"):
-            raise Forbidden("you may not force a check-in")
-    lock.delete()
-
-
-DOCUMENT_TYPE_FIELDS = ("name", "code", "number_pattern", "naming_template")
-
-
-def _validate_document_type(document_type: DocumentType) -> None:
-    from docket.documents.naming import validate_template
-
-    try:
-        validate_template(document_type.naming_template)
-    except ValueError as exc:
-        raise InvalidInput(str(exc), field="naming_template") from exc
-    pattern = document_type.number_pattern
-    if "{seq" not in pattern:
-        raise InvalidInput("an archive number pattern needs {seq}", field="number_pattern")
-    try:
-        pattern.format(code=document_type.code, year=2023, seq=1)
-    except (KeyError, ValueError, IndexError) as exc:
-        raise InvalidInput(
-            f"the pattern does not format: {exc} (fields: code, year, seq)", field="number_pattern"
-        ) from exc
-    clash = DocumentType.objects.filter(name=document_type.name) | DocumentType.objects.filter(
-        code=document_type.code
-    )
-    if clash.exclude(pk=document_type.pk).exists():
-        raise Conflict(
-            f"a document type named {document_type.name!r} or coded {document_type.code!r} exists"
-        )
-
-
-@transaction.atomic
-def document_type_create(
-    *, actor: AbstractBaseUser | None, name: str, code: str, **fields: Any
-) -> DocumentType:
-    document_type = DocumentType(name=name.strip(), code=code.strip(), **fields)
-    _validate_document_type(document_type)
-    document_type.save()
-    return document_type
-
-
-@transaction.atomic
-def document_type_update(
-    *, actor: AbstractBaseUser | None, document_type: DocumentType, **fields: Any
-) -> DocumentType:
-    """Edit a type. Archive numbers already issued keep the pattern they were made with."""
-    unknown = set(fields) - set(DOCUMENT_TYPE_FIELDS)
-    if unknown:
-        raise InvalidInput(f"unknown document type fields: {', '.join(sorted(unknown))}")
-    for key, value in fields.items():
-        setattr(document_type, key, value.strip() if isinstance(value, str) else value)
-    _validate_document_type(document_type)
-    document_type.save()
-    return document_type
-
-
-def tag_get_or_create(*, actor: AbstractBaseUser | None, name: str, color: str = "") -> Tag:
-    name = name.strip()
-    if not name:
-        raise InvalidInput("a tag needs a name", field="tags")
-    tag, _ = Tag.objects.get_or_create(name=name, defaults={"color": color or "#3b82f6"})
-    return tag

@@ -1,0 +1,54 @@
+"""Check-out (检出) and check-in (检入): a lock while one person edits a document. Others cannot
+add versions, restore or delete until it is checked in or expires; a permission allows a forced
+check-in."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from docket.core.errors import Conflict, Forbidden, InvalidInput, Locked
+from docket.documents.models import Checkout, Document
+
+
+def active_checkout(document: Document) -> Checkout | None:
+    return (
+        Checkout.objects.select_related("user")
+        .filter(document=document, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+@transaction.atomic
+def document_checkout(
+    *, actor: AbstractBaseUser, document: Document, hours: float | None = None, note: str = ""
+) -> Checkout:
+    hours = settings.CHECKOUT_DEFAULT_HOURS if hours is None else hours
+    if not 0 < hours <= 24 * 30:
+        raise InvalidInput("a check-out lasts between a minute and 30 days", field="hours")
+    Document.objects.select_for_update().filter(pk=document.pk).first()
+    lock = active_checkout(document)
+    if lock is not None and lock.user_id != actor.pk:
+        raise Locked(f"already checked out by {lock.user} until {lock.expires_at:%Y-%m-%d %H:%M}")
+    Checkout.objects.filter(document=document).delete()  # an expired lock, or renewing one's own
+    return Checkout.objects.create(
+        document=document,
+        user=actor,
+        note=note,
+        expires_at=timezone.now() + datetime.timedelta(hours=hours),
+    )
+
+
+@transaction.atomic
+def document_checkin(*, actor: AbstractBaseUser, document: Document, force: bool = False) -> None:
+    lock = active_checkout(document)
+    if lock is None:
+        raise Conflict("this document is not checked out")
+    if lock.user_id != actor.pk:
+        if not force:
+            raise Locked(f"checked out by {lock.user}; only they can check it in")
+        if not actor.has_perm("documents.force_checkin"):
+            raise Forbidden("you may not force a check-in")
+    lock.delete()
