@@ -16,7 +16,8 @@ import time
 
 from benchmarks.common import BENCH_DIR, drop_postgres_database, postgres_reachable, table
 
-MODULES = ["upload", "fixity", "api_list"]  # fixity re-checks the blobs upload left behind
+MODULES = ["upload", "fixity", "api_list", "pipeline"]  # fixity re-checks upload's blobs
+ONCE = ["ocr", "classify"]  # no database: run once, they print their own tables
 
 
 def run(module: str, db: str, workdir: str, quick: bool) -> dict | None:
@@ -86,6 +87,20 @@ def summary(results: dict) -> str:
         for name, q in r["requests"].items()
     ]
     parts.append(table(["database", "size", "request", "median ms", "p95 ms", "queries"], rows))
+    parts.append("\nIngest pipeline (born-digital: whole pipeline; scanned: OCR per page)")
+    rows = [
+        [
+            r["database"],
+            r["born_digital"]["filed"],
+            r["born_digital"]["docs_per_second"],
+            r["scanned"]["ocr_done"],
+            r["scanned"]["seconds_per_page_median"],
+            r["peak_memory_mb"],
+        ]
+        for r in results["pipeline"].values()
+    ]
+    headers = ["database", "documents", "docs/s", "scanned pages", "s/page", "peak MB"]
+    parts.append(table(headers, rows))
     return "\n".join(parts)
 
 
@@ -117,6 +132,13 @@ def main() -> None:
                     failed.append(f"{module}/{db}")
                 else:
                     results[module][db] = result
+        for module in ONCE:
+            print(f"\n--- benchmarks.{module} ---", flush=True)
+            command = [sys.executable, "-m", f"benchmarks.{module}"] + (
+                ["--quick"] if quick else []
+            )
+            if subprocess.run(command).returncode != 0:
+                failed.append(module)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         if "postgres" in databases:

@@ -3,7 +3,16 @@
 set -euo pipefail
 
 packages=(
-  libmagic1      # content sniffing (python-magic)
+  libmagic1              # content sniffing (python-magic)
+  poppler-utils          # pdftotext, pdftoppm: PDF text layers and page images
+  poppler-data           # CMaps, without which Chinese text is silently lost from PDFs
+  fonts-noto-cjk         # Chinese glyphs for rendering PDFs that do not embed their font
+  fonts-wqy-zenhei       # a TrueType CJK font for the test scanner's rendered pages
+  tesseract-ocr          # the second OCR engine (RapidOCR ships in its Python wheel)
+  tesseract-ocr-chi-sim
+  tesseract-ocr-chi-tra
+  tesseract-ocr-osd      # page orientation detection
+  dovecot-imapd          # a real IMAP server for the mailbox source's tests
 )
 
 missing=()
@@ -17,4 +26,11 @@ sudo_cmd=""
 [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $sudo_cmd apt-get update -q
+# Install, but start no system services (dovecot is only run by the tests, on its own port).
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo_cmd tee "$policy" >/dev/null
+  $sudo_cmd chmod +x "$policy"
+  trap '$sudo_cmd rm -f "$policy"' EXIT
+fi
 $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"

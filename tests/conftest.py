@@ -91,30 +91,10 @@ def named_file(data: bytes, name: str) -> io.BytesIO:
 
 @pytest.fixture
 def run_tasks(db):
-    """Run every queued background task, as
-    `docket worker` would (same code path: django-tasks-db's Worker.run_task)."""
-    from django_tasks_db.management.commands.db_worker import Worker
-    from django_tasks_db.models import DBTaskResult
+    """Run every queued background task, as `docket worker` would."""
+    from docket.core.inline_tasks import run_ready_tasks
 
-    def run() -> int:
-        worker = Worker(
-            queue_names=["*"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="test-worker",
-            excluded_queue_names=[],
-        )
-        ran = 0
-        for result in DBTaskResult.objects.ready().order_by("enqueued_at"):
-            result.claim("test-worker")
-            worker.run_task(result)
-            ran += 1
-        return ran
-
-    return run
+    return run_ready_tasks
 
 
 # S3: moto's server is a real HTTP S3 endpoint on 127.0.0.1 (started once, on first use).

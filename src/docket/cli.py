@@ -6,12 +6,17 @@ import sys
 
 COMMANDS = {
     "serve": ("serve", "serve the web app (and, with --with-worker, a background worker)"),
-    "worker": ("db_worker", "run background jobs (text extraction, later OCR and indexing)"),
+    "worker": ("worker", "run background jobs: the ingest pipeline, OCR, text extraction"),
     "migrate": ("migrate", "create or upgrade the database schema"),
     "createadmin": ("createadmin", "create an administrator account"),
     "import": ("import_tree", "import a folder tree: one subfolder per customer"),
     "export": ("export_tree", "export documents to a folder tree with a manifest"),
-    "upload": ("upload", "upload one or more files to a customer"),
+    "upload": ("upload", "upload one or more files to a customer (no pipeline)"),
+    "ingest": ("ingest", "send files through the pipeline: sniff, text, OCR, suggest, file"),
+    "watch": ("watch", "file what scanners drop into a watched folder"),
+    "fetchmail": ("fetchmail", "file new e-mail from the configured IMAP mailbox"),
+    "train": ("train", "retrain the customer/type/tag suggestion model"),
+    "naming": ("naming", "naming rules: report names off the rule, apply a changed rule"),
     "check": ("check_blobs", "verify every version's blob exists and matches its SHA-256"),
     "demo": ("demo", "load demo customers and documents"),
 }

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "docket.storage",
     "docket.customers",
     "docket.documents",
+    "docket.ingest",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,21 @@ BLOB_STORE = {
 }
 
 CHECKOUT_DEFAULT_HOURS = int(_env("CHECKOUT_HOURS", "8"))
+
+# Ingestion
+INGEST_MAX_PAGES = int(_env("MAX_PAGES", "1000"))  # a longer PDF is refused with a reason
+INGEST_STALL_MINUTES = int(_env("STALL_MINUTES", "30"))  # a RUNNING job this quiet is requeued
+INGEST_WATCH_DIR = _env("WATCH_DIR")  # scanners drop files here; a subfolder per customer
+OCR_ENGINE = _env("OCR_ENGINE", "rapidocr")  # or "tesseract"
+SUGGESTION_THRESHOLD = float(_env("SUGGESTION_THRESHOLD", "0.6"))
+IMAP = {
+    "HOST": _env("IMAP_HOST"),
+    "PORT": int(_env("IMAP_PORT", "993")),
+    "USERNAME": _env("IMAP_USERNAME"),
+    "PASSWORD": _env("IMAP_PASSWORD"),
+    "FOLDER": _env("IMAP_FOLDER", "INBOX"),
+    "USE_SSL": _env_bool("IMAP_SSL", True),
+}
 
 TASKS = {
     "default": {

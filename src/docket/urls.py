@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from docket.core.tasks_api import task_detail
 from docket.customers.api import CustomerViewSet
 from docket.documents.api import DocumentTypeViewSet, DocumentViewSet, TagViewSet, TrashViewSet
+from docket.ingest.api import IngestJobViewSet
 
 router = DefaultRouter()
 router.register("customers", CustomerViewSet, basename="customer")
@@ -15,6 +16,7 @@ router.register("documents", DocumentViewSet, basename="document")
 router.register("trash", TrashViewSet, basename="trash")
 router.register("document-types", DocumentTypeViewSet, basename="document-type")
 router.register("tags", TagViewSet, basename="tag")
+router.register("ingest", IngestJobViewSet, basename="ingest")
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/docs/", permanent=False)),  # until the web UI lands

@@ -73,7 +73,7 @@ def test_migrate_upload_work_and_check_from_a_fresh_data_directory(tmp_path):
     )
     assert bad.returncode == 1 and "unknown customer" in bad.stderr
 
-    docket(data, "worker", "--batch", "--no-startup-delay", "-v0")
+    docket(data, "worker", "--batch", "-v0")
     text_state = docket(
         data,
         "shell",

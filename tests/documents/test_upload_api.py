@@ -114,7 +114,7 @@ def test_missing_file_is_a_400(api, customer):
 def test_hostile_filename_is_stored_safely_and_the_original_kept(
     user, customer, contract_type, contract_pdf, hostile_name, blob_root
 ):
-    from docket.documents.naming import render_name
+    from docket.documents.naming import download_name
     from docket.documents.services import document_upload
     from tests.conftest import named_file
 
@@ -136,7 +136,7 @@ def test_hostile_filename_is_stored_safely_and_the_original_kept(
     # the blob is named by content, inside the blob root
     stored = [p for p in blob_root.rglob("*") if p.is_file()]
     assert [p.name for p in stored] == [version.sha256]
-    download_name = render_name(document, original_name=version.original_name)
+    download_name = download_name(document, original_name=version.original_name)
     assert "/" not in download_name and "\\" not in download_name and ".." not in download_name
     assert len(download_name.encode()) <= 200
 

@@ -136,7 +136,7 @@ def test_a_corrupt_pdf_is_kept_and_its_job_fails_with_a_readable_reason(api, cus
     run_tasks()
     state = api.get(f"/api/tasks/{response.json()['processing']['task_id']}/").json()
     assert state["state"] == "failed"
-    assert "cannot be read" in state["reason"]
+    assert "PDF" in state["reason"]
     detail = api.get(f"/api/documents/{response.json()['id']}/").json()
     assert detail["current_version"]["text_state"] == "failed"
     assert detail["processing"]["state"] == "failed"

@@ -23,6 +23,7 @@ TaskStateSerializer = inline_serializer(
         "id": serializers.CharField(),
         "task": serializers.CharField(),
         "state": serializers.ChoiceField(choices=sorted(STATES.values())),
+        "step": serializers.CharField(allow_null=True, required=False),
         "reason": serializers.CharField(allow_null=True),
         "enqueued_at": serializers.DateTimeField(allow_null=True),
         "started_at": serializers.DateTimeField(allow_null=True),
@@ -38,9 +39,37 @@ def _reason(result) -> str | None:  # noqa: ANN001 (a backend's TaskResult)
     return last_line[0] if last_line else result.errors[-1].exception_class_path
 
 
+def _ingest_job_state(task_id: str) -> dict | None:
+    """An ingest job's id is also its task id: its state says which step is running and, on
+    failure, a reason a person can act on."""
+    from django.core.exceptions import ValidationError
+
+    from docket.ingest.models import IngestJob
+
+    try:
+        job = IngestJob.objects.filter(pk=task_id).first()
+    except ValidationError:
+        return None
+    if job is None:
+        return None
+    state = {"needs_password": "failed", "needs_review": "failed"}.get(job.state, job.state)
+    return {
+        "id": str(job.id),
+        "task": "ingest",
+        "state": state,
+        "step": job.step if job.state == "running" else None,
+        "reason": job.reason or None if state == "failed" else None,
+        "enqueued_at": job.created_at,
+        "started_at": job.heartbeat_at,
+        "finished_at": job.finished_at,
+    }
+
+
 @extend_schema(responses=TaskStateSerializer)
 @api_view(["GET"])
 def task_detail(request: Request, task_id: str) -> Response:
+    if (job_state := _ingest_job_state(task_id)) is not None:
+        return Response(job_state)
     try:
         result = default_task_backend.get_result(task_id)
     except (TaskResultDoesNotExist, ValueError):
@@ -50,6 +79,7 @@ def task_detail(request: Request, task_id: str) -> Response:
             "id": str(result.id),
             "task": result.task.name,
             "state": STATES[result.status],
+            "step": None,
             "reason": _reason(result) if result.status == TaskResultStatus.FAILED else None,
             "enqueued_at": result.enqueued_at,
             "started_at": result.started_at,

@@ -15,11 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from docket.core.errors import InvalidInput, TooLarge
-from docket.documents import catalog, selectors, services
+from docket.documents import catalog, naming, selectors, services
 from docket.documents import checkout as checkouts
 from docket.documents.diff import version_diff
 from docket.documents.models import Document, DocumentType, Tag, Version
-from docket.documents.naming import render_name
 from docket.documents.serializers import (
     CheckoutRequestSerializer,
     CheckoutSerializer,
@@ -29,6 +28,8 @@ from docket.documents.serializers import (
     DocumentTypeSerializer,
     DocumentUpdateSerializer,
     DocumentUploadSerializer,
+    NameReportSerializer,
+    RenameSerializer,
     RestoreSerializer,
     TagSerializer,
     VersionSerializer,
@@ -87,7 +88,7 @@ PROCESSING_STATE = {"pending": "queued", "failed": "failed"}
 
 def download_response(document: Document, version: Version) -> FileResponse:
     stream = get_blob_store().open(version.sha256)
-    name = render_name(document, original_name=version.original_name)
+    name = naming.download_name(document, original_name=version.original_name)
     response = FileResponse(
         stream, as_attachment=True, filename=name, content_type=version.mime_type
     )
@@ -299,6 +300,30 @@ class DocumentTypeViewSet(
     def perform_create(self, serializer: DocumentTypeSerializer) -> None:
         serializer.instance = catalog.document_type_create(
             actor=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(responses=NameReportSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="naming-report")
+    def naming_report(self, request: Request, pk: str) -> Response:
+        """This type's documents whose uploaded names did not follow its naming rule."""
+        documents = selectors.document_list(user=request.user, document_type=int(pk))
+        found = naming.nonconforming(documents)
+        return Response(
+            NameReportSerializer([dataclasses.asdict(r) for r in found], many=True).data
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("dry_run", bool)],
+        request=None,
+        responses=RenameSerializer(many=True),
+    )
+    @action(detail=True, methods=["post"], url_path="apply-naming")
+    def apply_naming(self, request: Request, pk: str) -> Response:
+        """Rename this type's documents under its current rule (numbered on conflicts)."""
+        dry_run = request.query_params.get("dry_run", "").lower() in {"1", "true", "yes"}
+        changes = naming.apply_rule(self.get_object(), dry_run=dry_run)
+        return Response(
+            RenameSerializer([{"old": o, "new": n} for o, n in changes], many=True).data
         )
 
     def perform_update(self, serializer: DocumentTypeSerializer) -> None:

@@ -22,7 +22,7 @@ from docket.core.errors import Conflict, DocketError, InvalidInput
 from docket.customers.models import Customer
 from docket.documents.filenames import MAX_NAME_BYTES, safe_filename
 from docket.documents.models import Document, Version
-from docket.documents.naming import render_name
+from docket.documents.naming import download_name
 from docket.storage.blobstore import CHUNK_SIZE, get_blob_store
 
 __all__ = [
@@ -90,7 +90,7 @@ def export_tree(
                 _folder_name(document.customer), taken, parent=""
             )
         folder = folders[document.customer_id]
-        name = render_name(document, original_name=version.original_name)
+        name = download_name(document, original_name=version.original_name)
         path = f"{folder}/{_unique(name, taken, parent=folder)}"
         try:
             _write_blob(root / path, version.sha256)

@@ -18,7 +18,7 @@ def escape_original_name(name: str) -> str:
     return "".join(f"\\x{ord(ch):02x}" if unicodedata.category(ch) == "Cc" else ch for ch in name)
 
 
-def safe_filename(name: str, *, fallback: str = "file") -> str:
+def safe_filename(name: str, *, fallback: str = "file", max_bytes: int = MAX_NAME_BYTES) -> str:
     name = unicodedata.normalize("NFC", name or "")
     name = re.split(r"[/\\]", name)[-1]  # never a path
     name = "".join(ch for ch in name if unicodedata.category(ch) not in {"Cc", "Cf"})
@@ -31,7 +31,7 @@ def safe_filename(name: str, *, fallback: str = "file") -> str:
     if len(ext.encode()) > 16:
         stem, ext = name, ""
     suffix = f".{ext}" if ext else ""
-    stem = _truncate_utf8(stem or fallback, MAX_NAME_BYTES - len(suffix.encode()))
+    stem = _truncate_utf8(stem or fallback, max_bytes - len(suffix.encode()))
     return f"{stem}{suffix}"
 
 

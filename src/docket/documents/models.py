@@ -69,6 +69,7 @@ class Document(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     notes = models.TextField(blank=True)
     archive_number = models.CharField(max_length=60, unique=True)
+    file_stem = models.CharField(max_length=255, blank=True)  # rule-made name, see naming.py
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -181,3 +181,15 @@ class DiffSerializer(serializers.Serializer):
     added_lines = serializers.IntegerField()
     removed_lines = serializers.IntegerField()
     identical = serializers.BooleanField()
+
+
+class NameReportSerializer(serializers.Serializer):
+    document_id = serializers.IntegerField()
+    archive_number = serializers.CharField()
+    uploaded_name = serializers.CharField()
+    rule_name = serializers.CharField()
+
+
+class RenameSerializer(serializers.Serializer):
+    old = serializers.CharField()
+    new = serializers.CharField()

@@ -27,8 +27,10 @@ from docket.documents.models import (
     Tag,
     Version,
 )
+from docket.documents.naming import assign_file_stem
 from docket.storage.blobstore import StoredBlob, get_blob_store
 
+NAMING_FIELDS = {"title", "document_date", "customer", "document_type"}
 DOCUMENT_EDITABLE_FIELDS = (
     "title",
     "document_date",
@@ -129,6 +131,7 @@ def document_create_from_blob(
         )
         if tags:
             document.tags.set(tags)
+        assign_file_stem(document)
         version = _version_create(
             actor=actor,
             document=document,
@@ -290,6 +293,8 @@ def document_update(
     for key, value in fields.items():
         setattr(document, key, value)
     document.save()
+    if NAMING_FIELDS & set(fields):
+        assign_file_stem(document)  # the name follows the metadata it is made of
     if tags is not None:
         document.tags.set(tags)
     return document

@@ -1,0 +1,138 @@
+"""/api/ingest/: submit files to the pipeline, watch their jobs, and work the inbox."""
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from docket.core.errors import InvalidInput
+from docket.documents.serializers import DocumentTypeField, TagNamesField, customer_field
+from docket.ingest import services
+from docket.ingest.models import IngestJob
+
+INBOX_STATES = [
+    IngestJob.State.FAILED,
+    IngestJob.State.NEEDS_PASSWORD,
+    IngestJob.State.NEEDS_REVIEW,
+]
+
+
+class IngestJobSerializer(serializers.ModelSerializer):
+    customer = serializers.StringRelatedField()
+    document_type = serializers.StringRelatedField()
+    document_archive_number = serializers.CharField(
+        source="document.archive_number", default=None, read_only=True
+    )
+
+    class Meta:
+        model = IngestJob
+        fields = [
+            "id",
+            "source",
+            "state",
+            "step",
+            "reason",
+            "attempts",
+            "original_name",
+            "size",
+            "mime_type",
+            "sha256",
+            "customer",
+            "document_type",
+            "title",
+            "tag_names",
+            "page_count",
+            "ocr_pages",
+            "fields",
+            "suggestions",
+            "document",
+            "document_archive_number",
+            "duplicate",
+            "parent",
+            "created_at",
+            "updated_at",
+            "finished_at",
+        ]
+
+
+class IngestSubmitSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(allow_empty_file=True), min_length=1)
+    customer = customer_field(required=False)
+    type = DocumentTypeField(required=False)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    tags = TagNamesField(required=False)
+
+
+class IngestRetrySerializer(serializers.Serializer):
+    password = serializers.CharField(required=False, trim_whitespace=False)
+    customer = customer_field(required=False)
+    type = DocumentTypeField(required=False)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    tags = TagNamesField(required=False)
+
+
+class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = IngestJobSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self) -> QuerySet[IngestJob]:
+        qs = IngestJob.objects.select_related("customer", "document_type", "document")
+        params = self.request.query_params
+        if params.get("inbox", "").lower() in {"1", "true", "yes"}:
+            qs = qs.filter(state__in=INBOX_STATES)
+        if state := params.get("state"):
+            if state not in IngestJob.State.values:
+                raise InvalidInput(f"unknown state {state!r}", field="state")
+            qs = qs.filter(state=state)
+        return qs.order_by("-created_at", "id")
+
+    @extend_schema(parameters=[OpenApiParameter("inbox", bool), OpenApiParameter("state", str)])
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=IngestSubmitSerializer, responses={202: IngestJobSerializer(many=True)})
+    def create(self, request: Request) -> Response:
+        """Submit one or many files (`files`, repeated). Each becomes a job; 202 Accepted."""
+        from docket.documents.api import _reject_oversized_body
+
+        _reject_oversized_body(request)
+        fields = {
+            k: request.data[k] for k in ("customer", "type", "title", "tags") if k in request.data
+        }
+        body = IngestSubmitSerializer(data={**fields, "files": request.FILES.getlist("files")})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        jobs = [
+            services.ingest_submit(
+                actor=request.user,
+                file=upload,
+                filename=upload.name or "",
+                source=IngestJob.Source.UPLOAD,
+                customer=data.get("customer"),
+                document_type=data.get("type"),
+                title=data.get("title", ""),
+                tag_names=data.get("tags", []),
+            )
+            for upload in data["files"]
+        ]
+        return Response(IngestJobSerializer(jobs, many=True).data, status=202)
+
+    @extend_schema(request=IngestRetrySerializer, responses={202: IngestJobSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str) -> Response:
+        body = IngestRetrySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        job = services.ingest_retry(
+            actor=request.user,
+            job=self.get_object(),
+            password=data.get("password"),
+            customer=data.get("customer"),
+            document_type=data.get("type"),
+            title=data.get("title"),
+            tag_names=data.get("tags"),
+        )
+        return Response(IngestJobSerializer(job).data, status=202)

@@ -1,0 +1,172 @@
+"""Every write to ingest jobs: submit a file, submit what a container held, retry, recover.
+
+A submitted file is in the blob store before its job row commits, and the job's background
+task is enqueued in the same transaction as the row: nothing that was accepted can be lost,
+and no task can run for a job that does not exist."""
+
+import datetime
+import io
+from typing import BinaryIO
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from docket.core.errors import Conflict, InvalidInput
+from docket.customers.models import Customer
+from docket.documents.filenames import escape_original_name
+from docket.documents.models import Document, DocumentType
+from docket.documents.services import max_upload_bytes
+from docket.ingest.models import IngestJob
+from docket.ingest.pipeline import ChildJob
+from docket.storage.blobstore import StoredBlob, get_blob_store
+
+RETRYABLE = {IngestJob.State.FAILED, IngestJob.State.NEEDS_PASSWORD, IngestJob.State.NEEDS_REVIEW}
+
+
+def ingest_submit(
+    *,
+    actor: AbstractBaseUser | None,
+    file: BinaryIO,
+    filename: str,
+    source: str,
+    source_ref: str = "",
+    customer: Customer | None = None,
+    document_type: DocumentType | None = None,
+    title: str = "",
+    tag_names: list[str] | None = None,
+    fields: dict | None = None,
+) -> IngestJob:
+    """Accept a file: its bytes are stored, its job committed and queued. `fields` seeds what
+    the source already knows (an e-mail's sender)."""
+    if customer is not None and customer.status == Customer.Status.MERGED:
+        raise InvalidInput("this customer was merged into another", field="customer")
+    stored = get_blob_store().put(file, max_bytes=max_upload_bytes())
+    return _create_job(
+        actor=actor,
+        blob=stored,
+        filename=filename,
+        source=source,
+        source_ref=source_ref,
+        customer=customer,
+        document_type=document_type,
+        title=title,
+        tag_names=tag_names or [],
+        fields=fields or {},
+    )
+
+
+def ingest_submit_child(*, parent: IngestJob, child: ChildJob) -> IngestJob | None:
+    """A file found inside another (zip member, attachment, batch part). Empty ones are noted
+    on the parent and skipped: there is nothing in them to lose."""
+    if not child.file.data:
+        return None
+    stored = get_blob_store().put(io.BytesIO(child.file.data), max_bytes=max_upload_bytes())
+    return _create_job(
+        actor=parent.created_by,
+        blob=stored,
+        filename=child.file.name,
+        source=child.source,
+        source_ref=parent.source_ref,
+        parent=parent,
+        customer=Customer.objects.filter(id=child.customer_id).first()
+        if child.customer_id
+        else None,
+        document_type=(
+            DocumentType.objects.filter(id=child.document_type_id).first()
+            if child.document_type_id
+            else None
+        ),
+        target_document=(
+            Document.objects.filter(id=child.target_document_id).first()
+            if child.target_document_id
+            else None
+        ),
+    )
+
+
+def _create_job(
+    *, actor: AbstractBaseUser | None, blob: StoredBlob, filename: str, **fields: object
+) -> IngestJob:
+    from docket.ingest.tasks import run_ingest_job
+
+    with transaction.atomic():
+        job = IngestJob.objects.create(
+            sha256=blob.sha256,
+            size=blob.size,
+            original_name=escape_original_name(filename or ""),
+            created_by=actor if actor is not None and actor.is_authenticated else None,
+            **fields,
+        )
+        run_ingest_job.enqueue(str(job.id))
+    return job
+
+
+def ingest_retry(
+    *,
+    actor: AbstractBaseUser | None,
+    job: IngestJob,
+    password: str | None = None,
+    customer: Customer | None = None,
+    document_type: DocumentType | None = None,
+    title: str | None = None,
+    tag_names: list[str] | None = None,
+) -> IngestJob:
+    """Queue a job from the inbox again, with what a person has now supplied. A password is
+    never stored: the PDF is decrypted here and the decrypted copy is what gets processed."""
+    from docket.ingest.tasks import run_ingest_job
+
+    if job.state not in RETRYABLE:
+        raise Conflict(f"only a failed or waiting job can be retried (this one is {job.state})")
+    if password is not None:
+        _replace_with_decrypted(job, password)
+    if customer is not None:
+        job.customer = customer
+    if document_type is not None:
+        job.document_type = document_type
+    if title is not None:
+        job.title = title
+    if tag_names is not None:
+        job.tag_names = tag_names
+    with transaction.atomic():
+        job.state = IngestJob.State.QUEUED
+        job.reason = ""
+        job.save()
+        run_ingest_job.enqueue(str(job.id))
+    return job
+
+
+def _replace_with_decrypted(job: IngestJob, password: str) -> None:
+    from docket.ingest.parsers.pdf import decrypt
+
+    data = get_blob_store().read_bytes(job.sha256)
+    decrypted = decrypt(data, password)  # raises NeedsPassword on a wrong password
+    stored = get_blob_store().put(io.BytesIO(decrypted))
+    job.fields = {**job.fields, "encrypted_original_sha256": job.sha256}
+    job.sha256, job.size = stored.sha256, stored.size
+
+
+def recover_stalled_jobs(*, older_than: datetime.timedelta | None = None) -> list[IngestJob]:
+    """Jobs left RUNNING by a worker that died (killed, machine lost): queue them again. The
+    store step is idempotent, so a job that had committed its document is not filed twice."""
+    from docket.core.inline_tasks import tasks_for
+    from docket.ingest.tasks import run_ingest_job
+
+    if older_than is None:
+        older_than = datetime.timedelta(minutes=settings.INGEST_STALL_MINUTES)
+    cutoff = timezone.now() - older_than
+    recovered = []
+    for job in IngestJob.objects.filter(state=IngestJob.State.RUNNING, heartbeat_at__lt=cutoff):
+        with transaction.atomic():
+            updated = IngestJob.objects.filter(
+                pk=job.pk, state=IngestJob.State.RUNNING, heartbeat_at__lt=cutoff
+            ).update(state=IngestJob.State.QUEUED, reason="the worker stopped; queued again")
+            if updated:
+                # The dead worker's task row stays RUNNING forever otherwise.
+                tasks_for("run_ingest_job", str(job.id)).filter(status="RUNNING").update(
+                    status="FAILED", finished_at=timezone.now()
+                )
+                run_ingest_job.enqueue(str(job.id))
+                recovered.append(job)
+    return recovered
