@@ -98,3 +98,33 @@ def test_a_document_row_without_versions_is_reported(two_documents, capsys):
     assert not ok
     assert f"NO VERSION document {doc.archive_number}" in out
     assert "ORPHAN" in out  # its blob is now named by no version
+
+
+def test_files_waiting_in_the_ingest_inbox_and_thumbnails_are_not_orphans(
+    api, customer, contract_pdf, run_tasks, capsys
+):
+    from docket.ingest.models import IngestJob
+
+    waiting = api.post(
+        "/api/ingest/",
+        {
+            "files": [named_file(b"%PDF-1.4\n" + b"\x00" * 64, "坏.pdf")],
+            "customer": customer.id,
+            "type": "合同",
+        },
+        format="multipart",
+    )
+    assert waiting.status_code == 202
+    filed = api.post(
+        "/api/documents/",
+        {"file": named_file(contract_pdf, "合同.pdf"), "customer": customer.id, "type": "合同"},
+        format="multipart",
+    )
+    run_tasks()
+    assert IngestJob.objects.get().state == IngestJob.State.FAILED
+    assert api.get(f"/api/documents/{filed.json()['id']}/thumbnail/").status_code == 200
+    report = fixity.run_check()
+    assert report.orphans == []
+    assert report.ok
+    assert fixity.delete_orphans(report, min_age_seconds=0) == []
+    assert get_blob_store().exists(IngestJob.objects.get().sha256)  # the inbox file is safe

@@ -154,3 +154,27 @@ def test_diff_of_a_version_without_text_says_so(api, document, run_tasks):
     response = api.get(f"/api/documents/{document['id']}/diff/?from=1&to=2")
     assert response.status_code == 409
     assert "image/png" in response.json()["error"]["message"]
+
+
+def test_a_pdf_has_a_thumbnail_and_a_text_file_has_none(api, document, customer):
+    import io
+
+    from PIL import Image
+
+    response = api.get(f"/api/documents/{document['id']}/thumbnail/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/webp"
+    image = Image.open(io.BytesIO(response.content))
+    assert image.width == 300 and image.height > image.width  # an A4 page, upright
+    again = api.get(f"/api/documents/{document['id']}/thumbnail/")
+    assert again.content == response.content  # made once, kept in the blob store
+    text = api.post(
+        "/api/documents/",
+        {
+            "file": named_file("纪要".encode(), "纪要.txt"),
+            "customer": customer.id,
+            "type": "会议纪要",
+        },
+        format="multipart",
+    ).json()
+    assert api.get(f"/api/documents/{text['id']}/thumbnail/").status_code == 404

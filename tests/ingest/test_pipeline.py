@@ -173,3 +173,31 @@ def test_a_file_whose_extension_lies_is_read_by_its_content(ingest, abc, contrac
     job = ingest(make_pdf(CONTRACT_LINES), "照片.jpg", customer=abc, document_type=contract_type)
     assert job.mime_type == "application/pdf"
     assert "购销合同" in job.document.versions.get().text
+
+
+@pytest.mark.parametrize(
+    ("make", "name", "state", "words"),
+    [
+        (samples.bomb_png, "炸弹.png", IngestJob.State.FAILED, "pixels"),
+        (samples.zip_bomb, "炸弹.zip", IngestJob.State.FAILED, "zip"),
+        (samples.empty_pdf, "空白.pdf", IngestJob.State.FAILED, "no pages"),
+        (samples.truncated_jpeg, "截断.jpg", IngestJob.State.FAILED, "image"),
+    ],
+)
+def test_bombs_and_broken_files_wait_in_the_inbox_with_a_reason(
+    ingest, abc, contract_type, make, name, state, words
+):
+    job = ingest(make(), name, customer=abc, document_type=contract_type)
+    assert job.state == state
+    assert words in job.reason.lower()
+    assert Document.objects.count() == 0
+    assert list(job.children.all()) == []
+
+
+def test_a_pdf_over_the_page_limit_is_refused_with_the_limit_named(
+    ingest, abc, contract_type, settings
+):
+    settings.INGEST_MAX_PAGES = 5
+    job = ingest(samples.many_pages_pdf(6), "长文档.pdf", customer=abc, document_type=contract_type)
+    assert job.state == IngestJob.State.FAILED
+    assert "5" in job.reason and "page" in job.reason

@@ -4,7 +4,7 @@ import dataclasses
 import datetime
 
 from django.db.models import QuerySet
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.dateparse import parse_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,7 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from docket.core.errors import InvalidInput, TooLarge
+from docket.core.errors import InvalidInput, NotFound, TooLarge
 from docket.documents import catalog, naming, selectors, services
 from docket.documents import checkout as checkouts
 from docket.documents.diff import version_diff
@@ -181,6 +181,19 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """Move the document to the trash (restorable from /api/trash/)."""
         services.document_delete(actor=request.user, document=self._document(pk))
         return Response(status=204)
+
+    @extend_schema(responses={(200, "image/webp"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def thumbnail(self, request: Request, pk: str) -> HttpResponse:
+        """A small WebP picture of the current version's first page (PDF, images, scans)."""
+        from docket.ingest.thumbnails import thumbnail_for
+
+        image = thumbnail_for(selectors.current_version(self._document(pk)))
+        if image is None:
+            raise NotFound("this document's format has no page to show")
+        response = HttpResponse(image, content_type="image/webp")
+        response["Cache-Control"] = "private, max-age=86400"
+        return response
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])

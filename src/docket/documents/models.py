@@ -133,6 +133,7 @@ class Version(models.Model):
         max_length=10, choices=TextState.choices, default=TextState.PENDING
     )
     text_task_id = models.CharField(max_length=64, blank=True)
+    thumbnail_sha256 = models.CharField(max_length=64, blank=True)  # derived, like text
 
     class Meta:
         ordering = ["document_id", "number"]

@@ -17,6 +17,7 @@ from docket.ingest.pipeline import (
     Step,
     StepResult,
 )
+from docket.ingest.thumbnails import thumbnail_for
 
 ZIP = "application/zip"
 
@@ -191,6 +192,7 @@ class Store:
             job.finished_at = timezone.now()
             job.save()
         training.retrain_if_due()
+        thumbnail_for(document.versions.order_by("-number").first())  # ready for the lists
         return Finished(document)
 
 

@@ -10,6 +10,7 @@ page is not a scan (no OFD renderer is packaged for Debian or PyPI).
 """
 
 import io
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageOps
 
@@ -19,7 +20,10 @@ from docket.ingest.parsers import ofd as ofd_parser
 from docket.ingest.parsers import pdf as pdf_parser
 from docket.ingest.types import CorruptFile
 
-__all__ = ["make_thumbnail"]
+if TYPE_CHECKING:
+    from docket.documents.models import Version
+
+__all__ = ["make_thumbnail", "thumbnail_for"]
 
 QUALITY = 80
 MAX_ASPECT = 4  # a long receipt's thumbnail is cut at 4 x its width, not 20 x
@@ -68,3 +72,25 @@ def make_thumbnail(
         pages = ofd_parser.render_pages(data, [0], dpi=2 * width / 8.27)
         return _encode(pages[0].image, width) if pages else None
     return None
+
+
+def thumbnail_for(version: "Version") -> bytes | None:
+    """The version's thumbnail, made once and kept in the blob store (named on the version).
+    None for formats without pages, and for files that cannot be drawn."""
+    from docket.documents.models import Version
+    from docket.ingest.types import IngestError
+    from docket.storage.blobstore import get_blob_store
+
+    store = get_blob_store()
+    if version.thumbnail_sha256 and store.exists(version.thumbnail_sha256):
+        return store.read_bytes(version.thumbnail_sha256)
+    try:
+        image = make_thumbnail(store.read_bytes(version.sha256), version.mime_type)
+    except IngestError:
+        return None
+    if image is None:
+        return None
+    stored = store.put(io.BytesIO(image))
+    Version.objects.filter(pk=version.pk).update(thumbnail_sha256=stored.sha256)
+    version.thumbnail_sha256 = stored.sha256
+    return image

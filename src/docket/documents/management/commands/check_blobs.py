@@ -2,10 +2,15 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from docket.documents import fixity
-from docket.documents.models import Version
 
 
 class Command(BaseCommand):
@@ -23,20 +28,18 @@ class Command(BaseCommand):
         self, *args: object, no_progress: bool, delete_orphans: bool, **options: object
     ) -> None:
         console = Console(file=self.stdout, highlight=False)
-        total = Version.objects.values("sha256").distinct().count()
         with Progress(
             TextColumn("checking blobs"),
             BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            DownloadColumn(binary_units=True),
+            MofNCompleteColumn(),
             TimeRemainingColumn(),
             console=Console(stderr=True),
             disable=no_progress,
             transient=True,
         ) as progress:
-            bar = progress.add_task("check", total=total)
+            bar = progress.add_task("check", total=None)
             report = fixity.run_check(
-                on_progress=lambda done, _: progress.update(bar, completed=done)
+                on_progress=lambda done, total: progress.update(bar, completed=done, total=total)
             )
 
         console.print(f"Checked {report.blobs_checked} blobs ({report.bytes_checked:,} bytes).")
