@@ -9,6 +9,7 @@ from docket.core.tasks_api import task_detail
 from docket.customers.api import CustomerViewSet
 from docket.documents.api import DocumentTypeViewSet, DocumentViewSet, TagViewSet, TrashViewSet
 from docket.ingest.api import IngestJobViewSet
+from docket.ingest.rules_api import MatchRuleViewSet
 
 router = DefaultRouter()
 router.register("customers", CustomerViewSet, basename="customer")
@@ -17,6 +18,7 @@ router.register("trash", TrashViewSet, basename="trash")
 router.register("document-types", DocumentTypeViewSet, basename="document-type")
 router.register("tags", TagViewSet, basename="tag")
 router.register("ingest", IngestJobViewSet, basename="ingest")
+router.register("rules", MatchRuleViewSet, basename="rule")
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/docs/", permanent=False)),  # until the web UI lands

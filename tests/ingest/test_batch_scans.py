@@ -84,3 +84,42 @@ def test_a_scanned_batch_without_codes_stays_one_document(ingest, customer, cont
     assert job.document is not None
     assert job.ocr_pages == 2
     assert list(job.children.all()) == []
+
+
+def test_a_sideways_photo_of_a_contract_is_read_and_filed_to_the_customer_it_names(
+    ingest, customer, contract_type
+):
+    image, _ = render_page(
+        seed=0,
+        dpi=200,
+        rotation=90,
+        traditional=False,
+        english=False,
+        lines=[
+            "购销合同",
+            "甲方：上海ABC贸易有限公司",
+            "合同金额：¥128,000.00",
+            "签订日期：2023年1月1日",
+        ],
+    )
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="JPEG", quality=85)
+    job = ingest(out.getvalue(), "IMG_0001.jpg", document_type=contract_type)
+    assert job.state == IngestJob.State.DONE, job.reason
+    assert job.document.customer == customer  # found by its name in the OCR'd text
+    assert str(job.document.document_date) == "2023-01-01"
+    assert "128000.00" in job.fields["amounts"]
+    assert job.ocr_pages == 1
+
+
+def test_a_multi_page_tiff_is_read_page_by_page(ingest, customer, contract_type):
+    pages = [scan(["第一页", "购销合同"], seed=11), scan(["第二页", "付款方式"], seed=12)]
+    out = io.BytesIO()
+    pages[0].save(
+        out, format="TIFF", save_all=True, append_images=pages[1:], compression="tiff_lzw"
+    )
+    job = ingest(out.getvalue(), "扫描.tif", customer=customer, document_type=contract_type)
+    assert job.state == IngestJob.State.DONE, job.reason
+    text = job.document.versions.get().text
+    assert text.index("第一页") < text.index("第二页")
+    assert job.ocr_pages == 2

@@ -80,3 +80,30 @@ def test_bad_submissions_are_clear_400s(api, customer):
     assert IngestJob.objects.count() == 0
     assert api.get("/api/ingest/?state=bogus").status_code == 400
     assert api.get("/api/ingest/not-a-uuid/").status_code == 404
+
+
+def test_id_card_numbers_found_in_a_document_are_masked_without_the_permission(
+    api, user, customer, run_tasks
+):
+    from django.contrib.auth.models import Permission
+
+    from docket.ingest.fields import id_check_char
+
+    body = "11010519491231002"
+    id_number = body + id_check_char(body)
+    job_id = submit(
+        api,
+        [(f"授权委托书\n受托人身份证号：{id_number}\n".encode(), "委托书.txt")],
+        customer=customer.id,
+        type="授权委托书",
+    ).json()[0]["id"]
+    run_tasks()
+    masked = api.get(f"/api/ingest/{job_id}/").json()["fields"]["id_numbers"]
+    assert masked and masked[0] != id_number and masked[0].startswith("1101") and "*" in masked[0]
+    user.user_permissions.add(Permission.objects.get(codename="view_personal_identifiers"))
+    from django.contrib.auth import get_user_model
+
+    from tests.conftest import client_for
+
+    cleared = client_for(get_user_model().objects.get(pk=user.pk))
+    assert cleared.get(f"/api/ingest/{job_id}/").json()["fields"]["id_numbers"] == [id_number]

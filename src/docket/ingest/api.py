@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from docket.core.errors import InvalidInput
 from docket.documents.serializers import DocumentTypeField, TagNamesField, customer_field
 from docket.ingest import services
+from docket.ingest.fields import mask_id
 from docket.ingest.models import IngestJob
 
 INBOX_STATES = [
@@ -56,6 +57,15 @@ class IngestJobSerializer(serializers.ModelSerializer):
             "updated_at",
             "finished_at",
         ]
+
+    def to_representation(self, job: IngestJob) -> dict:
+        data = super().to_representation(job)
+        request = self.context.get("request")
+        if request is None or not request.user.has_perm("ingest.view_personal_identifiers"):
+            fields = dict(data.get("fields") or {})
+            fields["id_numbers"] = [mask_id(n) for n in fields.get("id_numbers", [])]
+            data["fields"] = fields
+        return data
 
 
 class IngestSubmitSerializer(serializers.Serializer):
@@ -118,7 +128,9 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             )
             for upload in data["files"]
         ]
-        return Response(IngestJobSerializer(jobs, many=True).data, status=202)
+        return Response(
+            IngestJobSerializer(jobs, many=True, context={"request": request}).data, status=202
+        )
 
     @extend_schema(request=IngestRetrySerializer, responses={202: IngestJobSerializer})
     @action(detail=True, methods=["post"])
@@ -135,4 +147,4 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             title=data.get("title"),
             tag_names=data.get("tags"),
         )
-        return Response(IngestJobSerializer(job).data, status=202)
+        return Response(IngestJobSerializer(job, context={"request": request}).data, status=202)

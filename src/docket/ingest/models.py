@@ -81,6 +81,9 @@ class IngestJob(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["state", "-created_at"])]
+        permissions = [
+            ("view_personal_identifiers", "Can see ID-card numbers found in documents unmasked"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.state})"

@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -16,17 +17,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=2)
-        parser.add_argument("--with-worker", action="store_true", help="also run `docket worker`")
+        parser.add_argument(
+            "--with-worker",
+            action="store_true",
+            help="also run `docket worker` (and `watch`, `fetchmail` when configured)",
+        )
 
     def handle(
         self, *args: object, bind: str, workers: int, with_worker: bool, **options: object
     ) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
-        worker = None
-        if with_worker:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "docket.cli", "worker", "--interval", "0.5"]
-            )
+        helpers = [self._start("worker", "--interval", "0.5")] if with_worker else []
+        if with_worker and settings.INGEST_WATCH_DIR:
+            helpers.append(self._start("watch"))
+        if with_worker and settings.IMAP["HOST"]:
+            helpers.append(self._start("fetchmail"))
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -51,6 +56,10 @@ class Command(BaseCommand):
             server.terminate()
             server.wait()
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait()
+            for helper in helpers:
+                helper.terminate()
+                helper.wait()
+
+    @staticmethod
+    def _start(*command: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "docket.cli", *command])
