@@ -6,8 +6,11 @@ and one process × all cores against one process per core.
 
 No database: --db and --workdir are accepted (benchmarks/__main__ passes them) and unused.
 Pages are A4 at 300 dpi with 19 lines: 12 simplified Chinese, 3 traditional, 3 English,
-one title. "w/o 繁" is the accuracy with the traditional lines left out of both sides, because
-RapidOCR's dictionary lacks some traditional characters (see docket/ingest/ocr/rapid.py)."""
+one title; "simplified" pages leave the traditional lines out (the common case, which the
+Tesseract line fallback must not slow down). "w/o 繁" is the accuracy with the traditional lines
+left out of both sides, because RapidOCR's dictionary lacks some traditional characters (see
+docket/ingest/ocr/rapid.py). "rapidocr-bare" is RapidOCR without the line fallback
+(docket/ingest/ocr/fallback.py), for the before/after."""
 
 import difflib
 import os
@@ -26,7 +29,9 @@ CONDITIONS: dict[str, Callable[[int], dict]] = {
     "noisy": lambda i: {"seed": 10 + i, "noisy": True},
     "rotated": lambda i: {"seed": 20 + i, "rotation": (90, 180, 270)[i % 3]},
     "skewed": lambda i: {"seed": 30 + i, "skew": (3.0, -5.0, 8.0)[i % 3]},
+    "simplified": lambda i: {"seed": 60 + i, "traditional": False},
 }
+BARE = "rapidocr-bare"  # RapidOCR with the Tesseract line fallback off
 
 
 def without_traditional(truth: str, text: str) -> tuple[str, str]:
@@ -44,7 +49,7 @@ def without_traditional(truth: str, text: str) -> tuple[str, str]:
 
 
 def measure_conditions(name: str, pages_per_condition: int) -> dict:
-    engine = get_engine(name)
+    engine = get_engine("rapidocr", line_fallback=False) if name == BARE else get_engine(name)
     engine.recognize(render_page(lines=["预热"], dpi=100)[0])  # load and warm the models
     result = {}
     for condition, options in CONDITIONS.items():
@@ -133,6 +138,9 @@ def main() -> None:
             "overhead": measure_overhead(name, 2 if args.quick else 6),
             "parallel": measure_parallelism(name, 2 if args.quick else 4, 1 if args.quick else 3),
         }
+        if name == "rapidocr":
+            print(f"{BARE}: pages per condition {per_condition}", flush=True)
+            results["engines"][BARE] = {"conditions": measure_conditions(BARE, per_condition)}
     results["load_average_1min"] = {"before": load_before, "after": os.getloadavg()[0]}
     write_json(args, results)
 
@@ -161,12 +169,14 @@ def main() -> None:
             o["ratio"],
         ]
         for name, engine in results["engines"].items()
+        if "overhead" in engine
         for o in [engine["overhead"]]
     ]
     print(table(["engine", "pages", "ocr_pages s", "raw s", "ratio"], rows))
     print("\nParallelism (s/page, median)")
     for name, engine in results["engines"].items():
-        print(f"  {name}: {engine['parallel']}")
+        if "parallel" in engine:
+            print(f"  {name}: {engine['parallel']}")
     load = results["load_average_1min"]
     print(f"\nLoad average (1 min) before: {load['before']:.2f}, after: {load['after']:.2f}")
 

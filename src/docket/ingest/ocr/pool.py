@@ -21,13 +21,17 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from docket.ingest.ocr.registry import configured_engine_name, make_engine
+from docket.ingest.ocr.registry import (
+    configured_engine_name,
+    configured_line_fallback,
+    make_engine,
+)
 from docket.ingest.types import IngestError, OcrPage, PageImage
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
-_pool_key: tuple[str, int, int] | None = None
-_worker_engine: tuple[str, int] | None = None  # set in each worker process by _start_worker
+_pool_key: tuple[str, int, int, bool] | None = None
+_worker_engine: tuple[str, int, bool] | None = None  # set in each worker by _start_worker
 
 
 def default_workers(pages: int) -> int:
@@ -35,10 +39,11 @@ def default_workers(pages: int) -> int:
     return max(1, min(pages, os.cpu_count() or 1))
 
 
-def _start_worker(name: str, threads: int) -> None:
+def _start_worker(name: str, threads: int, line_fallback: bool) -> None:
+    # line_fallback comes from the parent: a spawned worker has no Django settings to read.
     global _worker_engine
-    _worker_engine = (name, threads)
-    make_engine(name, threads)  # load the models now, not inside the first page's time
+    _worker_engine = (name, threads, line_fallback)
+    make_engine(name, threads, line_fallback)  # load the models now, not in the first page
 
 
 def _recognize(page: PageImage) -> OcrPage:
@@ -48,14 +53,15 @@ def _recognize(page: PageImage) -> OcrPage:
 
 def _get_pool(name: str, workers: int, threads: int) -> ProcessPoolExecutor:
     global _pool, _pool_key
-    key = (name, workers, threads)
+    line_fallback = configured_line_fallback()
+    key = (name, workers, threads, line_fallback)
     if _pool is None or _pool_key != key:
         shutdown_pool()
         _pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(name, threads),
+            initargs=(name, threads, line_fallback),
         )
         _pool_key = key
     return _pool

@@ -4,7 +4,8 @@ mobile direction classifier, all ONNX models shipped inside the wheel (nothing d
 What the shipped recogniser covers: its dictionary is PaddleOCR's ppocr_keys_v1 (6,623
 characters: simplified Chinese, digits, Latin letters, punctuation, and the traditional
 characters that happen to be in it). Traditional characters outside it (簽, 貳, 責, 驗, 規 …)
-cannot be produced: the model writes a look-alike or the simplified form instead.
+cannot be produced: the model writes a look-alike or the simplified form instead. With
+line_fallback (the registry's default) such lines are read again by Tesseract: fallback.py.
 
 The pipeline calls the engine's three stages itself rather than RapidOCR()'s one call, for two
 reasons: the classifier's per-line 0°/180° answers are turned into one vote for the whole page
@@ -16,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from docket.ingest.ocr.base import OcrEngine, OcrUnavailable, Reading
+from docket.ingest.ocr.fallback import make_fallback, weakest_han
 from docket.ingest.ocr.reading import Box
 
 # Long side of the copy text is detected on. RapidOCR's one call detects at 2000; at 1600 an
@@ -32,8 +34,10 @@ MAX_ASPECT = 4  # pad strips wider than this (a single line) so detection does n
 class RapidOcrEngine(OcrEngine):
     name = "rapidocr"
 
-    def __init__(self, *, threads: int | None = None) -> None:
-        """threads: onnxruntime intra-op threads per model (None: one per core)."""
+    def __init__(self, *, threads: int | None = None, line_fallback: bool = False) -> None:
+        """threads: onnxruntime intra-op threads per model (None: one per core).
+        line_fallback: lines with a Han character read unsurely are read again by Tesseract
+        (fallback.py); ignored, with a warning, when Tesseract or its chi_tra data is missing."""
         try:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:  # opencv's shared libraries count as part of the engine
@@ -42,6 +46,12 @@ class RapidOcrEngine(OcrEngine):
         # inter-op threads: the models are sequential graphs, a second pool only competes.
         self._ocr = RapidOCR(inter_op_num_threads=1, **options)
         self._min_score = self._ocr.text_score
+        self._fallback = make_fallback(threads) if line_fallback else None
+
+    @property
+    def line_fallback(self) -> bool:
+        """Whether weak lines are read again by Tesseract (fallback.py)."""
+        return self._fallback is not None
 
     @property
     def characters(self) -> frozenset[str]:
@@ -84,11 +94,16 @@ class RapidOcrEngine(OcrEngine):
             crops = [cv2.rotate(crop, cv2.ROTATE_180) for crop in crops]
             h, w = page.shape
             boxes = np.stack([w - 1 - boxes[:, :, 0], h - 1 - boxes[:, :, 1]], axis=-1)
-        results, _ = self._ocr.text_rec(crops)
-        found = []
-        for points, (text, score, *_) in zip(boxes, results, strict=True):
+        # return_word_box: the per-character probabilities too (the fallback needs them).
+        results, _ = self._ocr.text_rec(crops, return_word_box=self._fallback is not None)
+        found, weakest = [], []
+        for points, (text, score, *info) in zip(boxes, results, strict=True):
             if score >= self._min_score:  # RapidOCR's own cut: below it, mostly noise
                 found.append(Box.from_points(points, text, score))
+                weakest.append(weakest_han(text, info[0][4]) if info else 1.0)
+        if self._fallback is not None:  # boxes are in the upright page's coordinates
+            upright = np.ascontiguousarray(page[::-1, ::-1]) if upside_down else page
+            found = self._fallback.improve(upright, found, weakest)
         return Reading(boxes=found, upside_down=upside_down)
 
     def raw(self, image: Image.Image) -> str:

@@ -74,8 +74,9 @@ class TesseractEngine(OcrEngine):
         limit = threads if threads is not None else (os.cpu_count() or 1)
         self._env = {**os.environ, "OMP_THREAD_LIMIT": str(limit)}
 
-    def _run(self, gray: np.ndarray, output: str) -> str:
-        command = ["tesseract", "stdin", "stdout", "-l", self.languages, "--psm", "3"]
+    def _run(self, gray: np.ndarray, output: str, psm: int = 3) -> str:
+        """psm 3: a whole page, Tesseract finds the lines; psm 7: the image is one line."""
+        command = ["tesseract", "stdin", "stdout", "-l", self.languages, "--psm", str(psm)]
         try:
             done = subprocess.run(
                 [*command, *([output] if output else [])],
@@ -95,18 +96,7 @@ class TesseractEngine(OcrEngine):
     def _words(self, page: np.ndarray) -> tuple[list[Box], float]:
         """Tesseract's lines as boxes (words joined by the shared spacing rule), and the mean
         word confidence (0..100)."""
-        table = csv.reader(
-            io.StringIO(self._run(page, "tsv")), delimiter="\t", quoting=csv.QUOTE_NONE
-        )
-        next(table, None)  # header
-        lines: dict[tuple[str, ...], list[Box]] = {}
-        for row in table:
-            if len(row) < 12 or row[0] != "5" or not row[11].strip():
-                continue  # level 5 = word; other levels are page/block/paragraph/line
-            left, top, width, height = (float(v) for v in row[6:10])
-            score = max(float(row[10]), 0.0) / 100
-            word = Box(left, top, left + width, top + height, row[11], score)
-            lines.setdefault(tuple(row[1:5]), []).append(word)
+        lines = _tsv_lines(self._run(page, "tsv"))
         boxes = []
         confidences = []
         for words in lines.values():
@@ -135,7 +125,27 @@ class TesseractEngine(OcrEngine):
             return Reading(boxes=other_boxes, upside_down=not flipped)
         return Reading(boxes=boxes, upside_down=flipped)
 
+    def read_words(self, gray: np.ndarray, psm: int = 6) -> list[Box]:
+        """Every word Tesseract reads on `gray` as it is (no turning), score 0..1 (Tesseract
+        reports 0..100). psm 6: one block of lines; 7: a single line."""
+        return [w for words in _tsv_lines(self._run(gray, "tsv", psm=psm)).values() for w in words]
+
     def raw(self, image: Image.Image) -> str:
         # Plain text, Tesseract's own layout and order; same thread limit as _read, so the
         # benchmark's overhead ratio compares the pipeline, not the OpenMP setting.
         return self._run(to_gray(image), "")
+
+
+def _tsv_lines(tsv: str) -> dict[tuple[str, ...], list[Box]]:
+    """Tesseract's TSV output as its words (score 0..1), grouped by block/paragraph/line."""
+    table = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
+    next(table, None)  # header
+    lines: dict[tuple[str, ...], list[Box]] = {}
+    for row in table:
+        if len(row) < 12 or row[0] != "5" or not row[11].strip():
+            continue  # level 5 = word; other levels are page/block/paragraph/line
+        left, top, width, height = (float(v) for v in row[6:10])
+        score = max(float(row[10]), 0.0) / 100
+        word = Box(left, top, left + width, top + height, row[11], score)
+        lines.setdefault(tuple(row[1:5]), []).append(word)
+    return lines
