@@ -69,7 +69,7 @@ def _date_param(request: Request, name: str) -> datetime.date | None:
     return parsed
 
 
-def _reject_oversized_body(request: Request) -> None:
+def reject_oversized_body(request: Request) -> None:
     """Refuse an upload by its declared length before reading a byte of it."""
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -138,7 +138,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=DocumentUploadSerializer, responses={201: DocumentDetailSerializer})
     def create(self, request: Request) -> Response:
-        _reject_oversized_body(request)
+        reject_oversized_body(request)
         body = DocumentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -211,7 +211,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if request.method == "GET":
             versions = document.versions.select_related("author").order_by("number")
             return Response(VersionSerializer(versions, many=True).data)
-        _reject_oversized_body(request)
+        reject_oversized_body(request)
         body = VersionUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]

@@ -106,9 +106,9 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=IngestSubmitSerializer, responses={202: IngestJobSerializer(many=True)})
     def create(self, request: Request) -> Response:
         """Submit one or many files (`files`, repeated). Each becomes a job; 202 Accepted."""
-        from docket.documents.api import _reject_oversized_body
+        from docket.documents.api import reject_oversized_body
 
-        _reject_oversized_body(request)
+        reject_oversized_body(request)
         fields = {
             k: request.data[k] for k in ("customer", "type", "title", "tags") if k in request.data
         }
