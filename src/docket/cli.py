@@ -17,6 +17,8 @@ COMMANDS = {
     "fetchmail": ("fetchmail", "file new e-mail from the configured IMAP mailbox"),
     "train": ("train", "retrain the customer/type/tag suggestion model"),
     "naming": ("naming", "naming rules: report names off the rule, apply a changed rule"),
+    "search": ("search", "search documents as the API does (words, phrases, filters)"),
+    "reindex": ("reindex", "rebuild the full-text search index"),
     "check": ("check_blobs", "verify every version's blob exists and matches its SHA-256"),
     "demo": ("demo", "load demo customers and documents"),
 }

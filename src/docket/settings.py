@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "docket.customers",
     "docket.documents",
     "docket.ingest",
+    "docket.search",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from docket.customers.api import CustomerViewSet
 from docket.documents.api import DocumentTypeViewSet, DocumentViewSet, TagViewSet, TrashViewSet
 from docket.ingest.api import IngestJobViewSet
 from docket.ingest.rules_api import MatchRuleViewSet
+from docket.search.api import SavedSearchViewSet, search_view, similar_view
 
 router = DefaultRouter()
 router.register("customers", CustomerViewSet, basename="customer")
@@ -19,9 +20,12 @@ router.register("document-types", DocumentTypeViewSet, basename="document-type")
 router.register("tags", TagViewSet, basename="tag")
 router.register("ingest", IngestJobViewSet, basename="ingest")
 router.register("rules", MatchRuleViewSet, basename="rule")
+router.register("search/saved", SavedSearchViewSet, basename="saved-search")
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/docs/", permanent=False)),  # until the web UI lands
+    path("api/search/", search_view, name="search"),
+    path("api/search/similar/", similar_view, name="search-similar"),
     path("api/", include(router.urls)),
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/tasks/<str:task_id>/", task_detail, name="task-detail"),

@@ -157,3 +157,11 @@ def test_every_list_requires_authentication(client, url, db):
     response = client.get(url)
     assert response.status_code in (401, 403)
     assert "error" in response.json()
+
+
+@pytest.mark.parametrize("text", ["shanghai abc", "shabc", "ShangHai", "ABC贸易"])
+def test_customers_are_found_by_name_pinyin_or_initials(api, customer, text):
+    other = api.post("/api/customers/", {"name": "北京星河科技"}, format="json")
+    assert other.status_code == 201
+    found = api.get("/api/customers/", {"search": text}).json()["results"]
+    assert [c["name"] for c in found] == ["上海ABC贸易有限公司"]

@@ -27,7 +27,7 @@ from docket.ingest.classify.model import (
     train,
 )
 from docket.ingest.extract import born_digital_text as extract_text
-from docket.ingest.tokens import tokenize
+from docket.search.tokens import tokenize
 
 TYPE_IDS = {name: i for i, name in enumerate(OPENING, 1)}  # 合同 = 1, 报价单 = 2, 发票 = 3, …
 TAG_IDS = {"重要": 1, "待审核": 2, "已归档": 3, "2022": 4, "2023": 5, "2024": 6}

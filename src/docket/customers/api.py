@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from docket.customers import services
 from docket.customers.models import Contact, Customer
+from docket.customers.selectors import customers_matching
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -69,14 +70,18 @@ class CustomerViewSet(
         )
         params = self.request.query_params
         if search := params.get("search", "").strip():
-            qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search))
+            qs = qs.filter(id__in=customers_matching(search).values("id"))
         for field in self.filter_fields:
             if value := params.get(field):
                 qs = qs.filter(**{field: value})
         return qs
 
     @extend_schema(
-        parameters=[OpenApiParameter("search", str, description="name or code contains")]
+        parameters=[
+            OpenApiParameter(
+                "search", str, description="name or code contains it, or pinyin / initials"
+            )
+        ]
         + [OpenApiParameter(f, str) for f in filter_fields]
     )
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:

@@ -1,7 +1,11 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from docket.customers.pinyin import name_pinyin
 
 
 class Customer(models.Model):
@@ -36,6 +40,9 @@ class Customer(models.Model):
         related_name="owned_customers",
     )
     notes = models.TextField(blank=True)
+    # Derived from name on every save (pinyin.py), for search by pinyin and initials.
+    name_pinyin = models.CharField(max_length=600, blank=True, editable=False, db_index=True)
+    name_initials = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )
@@ -55,6 +62,13 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_pinyin, self.name_initials = name_pinyin(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
 
 
 class Contact(models.Model):

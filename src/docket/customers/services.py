@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from docket.core.errors import Conflict, InvalidInput
 from docket.customers.models import Contact, Customer
+from docket.search.indexer import index_customer
 
 CUSTOMER_FIELDS = (
     "name",
@@ -85,6 +86,8 @@ def customer_update(
         raise Conflict(f"customer code {customer.code!r} is taken", field="code")
     customer.full_clean(exclude=["owner", "merged_into"])
     customer.save()
+    if "name" in fields:
+        index_customer(customer.id)  # its documents' entries carry the name
     return customer
 
 
@@ -108,6 +111,7 @@ def customer_merge(
     source.merged_into = target
     source.save(update_fields=["status", "merged_into", "updated_at"])
     target.refresh_from_db()
+    index_customer(target.id)
     return target
 
 

@@ -28,6 +28,7 @@ from docket.documents.models import (
     Version,
 )
 from docket.documents.naming import assign_file_stem
+from docket.search.indexer import index_documents
 from docket.storage.blobstore import StoredBlob, get_blob_store
 
 NAMING_FIELDS = {"title", "document_date", "customer", "document_type"}
@@ -189,12 +190,13 @@ def _set_text_or_queue(version: Version, text: str | None) -> None:
         version.text = text
         version.text_state = Version.TextState.DONE if text else Version.TextState.NONE
         version.save(update_fields=["text", "text_state"])
-        return
-    from docket.documents.tasks import extract_version_text
+    else:
+        from docket.documents.tasks import extract_version_text
 
-    result = extract_version_text.enqueue(version.id)
-    version.text_task_id = str(result.id)
-    version.save(update_fields=["text_task_id"])
+        result = extract_version_text.enqueue(version.id)
+        version.text_task_id = str(result.id)
+        version.save(update_fields=["text_task_id"])
+    index_documents([version.document_id])  # the new current version, with its text or none yet
 
 
 def _check_not_locked_by_other(document: Document, actor: AbstractBaseUser | None) -> None:
@@ -277,6 +279,7 @@ def version_restore(
         text=old.text, text_state=old.text_state, text_task_id=old.text_task_id
     )
     version.refresh_from_db()
+    index_documents([document.id])
     return version
 
 
@@ -297,6 +300,7 @@ def document_update(
         assign_file_stem(document)  # the name follows the metadata it is made of
     if tags is not None:
         document.tags.set(tags)
+    index_documents([document.id])
     return document
 
 

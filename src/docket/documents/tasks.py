@@ -1,8 +1,10 @@
 """Background work on documents, run by `docket worker`."""
 
+from django.db import transaction
 from django_tasks import task
 
 from docket.documents.models import Version
+from docket.search.indexer import index_documents
 from docket.storage.blobstore import get_blob_store
 
 
@@ -21,5 +23,7 @@ def extract_version_text(version_id: int) -> str:
         Version.objects.filter(id=version_id).update(text="", text_state=Version.TextState.FAILED)
         raise
     state = Version.TextState.NONE if not text else Version.TextState.DONE
-    Version.objects.filter(id=version_id).update(text=text or "", text_state=state)
+    with transaction.atomic():
+        Version.objects.filter(id=version_id).update(text=text or "", text_state=state)
+        index_documents([version.document_id])
     return state

@@ -20,7 +20,7 @@ from scipy.optimize import minimize_scalar
 from scipy.special import expit, logsumexp, softmax
 from sklearn.model_selection import KFold
 
-from docket.ingest.tokens import tokenize
+from docket.search.tokens import tokenize
 
 __all__ = ["Features", "Linear", "Sigmoids", "fit_temperature"]
 

@@ -1,7 +1,7 @@
 """A classifier learned from the user's own filed documents: given a new document's text, which
 document type, customer and tags would a person have given it?
 
-Features: scikit-learn's TfidfVectorizer over docket.ingest.tokens.tokenize (CJK bigrams +
+Features: scikit-learn's TfidfVectorizer over docket.search.tokens.tokenize (CJK bigrams +
 words, codes kept whole), sublinear term frequency. Classifiers: multinomial logistic regression
 for type and customer, with a temperature fitted on out-of-fold scores so that a 0.9 means right
 nine times in ten; one binary logistic regression per tag (multi-label; those are calibrated as
@@ -32,7 +32,7 @@ from threadpoolctl import threadpool_limits
 
 from docket.ingest.classify.linear import Features, Linear, Sigmoids, fit_temperature
 from docket.ingest.classify.suggestions import Suggestion, Suggestions
-from docket.ingest.tokens import tokenize
+from docket.search.tokens import tokenize
 
 __all__ = ["MIN_DOCUMENTS", "Model", "ModelLoadError", "TrainingSample", "train"]
 

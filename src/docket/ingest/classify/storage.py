@@ -14,7 +14,7 @@ import numpy as np
 
 from docket.ingest.classify.linear import Features, Linear, Sigmoids
 from docket.ingest.classify.model import TARGETS, Model, ModelLoadError
-from docket.ingest.tokens import TOKENIZER_VERSION
+from docket.search.tokens import TOKENIZER_VERSION
 
 __all__ = ["FORMAT", "MAGIC", "dump_model", "load_model"]
 

@@ -2,10 +2,11 @@
 
 Chinese has no spaces between words and most words have two characters, so a run of CJK
 characters becomes its overlapping bigrams (上海贸易 -> 上海, 海贸, 贸易); a run of one character
-is kept as it is. Everything else is split into lowercase words and numbers. Codes and amounts
-(HT-2023-0101, ¥128,000.00, wei.zhang@abc.com) are kept whole as well as split, so that both
-"HT-2023-0101" and "2023" find a document; a number with thousands separators also yields its
-plain form (128000.00), which is how people type it into a search box.
+is kept as it is. Everything else is split into lowercase words and numbers. Codes
+(HT-2023-0101, wei.zhang@abc.com) are kept whole as well as split, so that both "HT-2023-0101"
+and "2023" find a document. A number becomes its value, however it was written: ¥128,000.00,
+¥128000 and ￥128,000 all give ¥128000 and 128000, so a search for any of them (or for
+128,000.00 without the sign) finds the others.
 
 The text is NFKC-normalised first (full-width ＡＢＣ１２３ -> ABC123, ￥ -> ¥); NULs, which pypdf
 puts before CJK characters, and other control characters are dropped.
@@ -17,9 +18,9 @@ indexes built with another version must be rebuilt.
 import re
 import unicodedata
 
-__all__ = ["TOKENIZER_VERSION", "is_cjk", "tokenize"]
+__all__ = ["TOKENIZER_VERSION", "is_cjk", "prepare", "run_ends", "tokenize"]
 
-TOKENIZER_VERSION = 1
+TOKENIZER_VERSION = 2
 
 # Han (basic, extension A, compatibility, extensions B+), 〇, and kana: scripts written without
 # spaces. Hangul is written with spaces between words, so it goes through the word path.
@@ -33,7 +34,7 @@ _CJK_CHAR = re.compile(f"[{_CJK_CLASS}]")
 # out before this runs).
 _COMPOUND = re.compile(r"[¥$€£]?[^\W_]+(?:[-_/.,:@][^\W_]+)*")
 _PIECE = re.compile(r"[^\W_]+")
-_NUMBER = re.compile(r"[¥$€£]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_NUMBER = re.compile(r"([¥$€£]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
 # Control characters (Cc) other than whitespace and NUL.
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -43,11 +44,16 @@ def is_cjk(char: str) -> bool:
     return bool(_CJK_CHAR.fullmatch(char))
 
 
+def prepare(text: str) -> str:
+    """NFKC, without NULs and control characters: the text tokens are cut from."""
+    # NULs are deleted, not spaced: pypdf writes 合\x00同 for 合同 (as documents.text.normalise).
+    return _CONTROL.sub(" ", unicodedata.normalize("NFKC", text.replace("\x00", "")))
+
+
 def tokenize(text: str) -> list[str]:
     """The tokens of text, in order, repeated as often as they occur (term frequency matters
     to TF-IDF and to ranking)."""
-    # NULs are deleted, not spaced: pypdf writes 合\x00同 for 合同 (as documents.text.normalise).
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFKC", text.replace("\x00", "")))
+    text = prepare(text)
     tokens: list[str] = []
     # re.split with a capturing group alternates: non-CJK, CJK run, non-CJK, ...
     for index, part in enumerate(_CJK_RUN.split(text)):
@@ -58,6 +64,13 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+def run_ends(text: str) -> set[str]:
+    """The last character of every CJK run of two or more characters. A bigram index holds
+    every other character as the start of a bigram; search needs these to find any single
+    character (the 司 of 公司)."""
+    return {run[-1] for run in _CJK_RUN.findall(prepare(text)) if len(run) > 1}
+
+
 def _cjk_bigrams(run: str, out: list[str]) -> None:
     if len(run) == 1:
         out.append(run)
@@ -65,13 +78,21 @@ def _cjk_bigrams(run: str, out: list[str]) -> None:
     out.extend(run[i : i + 2] for i in range(len(run) - 1))
 
 
+def _number(sign: str, digits: str, decimals: str | None, out: list[str]) -> None:
+    """¥128,000.00 -> ¥128000, 128000 (the sign kept once, for a search that gives it)."""
+    value = digits.replace(",", "")
+    if decimals and decimals.rstrip("0"):
+        value += "." + decimals.rstrip("0")
+    if sign:
+        out.append(sign + value)
+    out.append(value)
+
+
 def _words(text: str, out: list[str]) -> None:
     for match in _COMPOUND.finditer(text):
         whole = match.group()
-        if _NUMBER.fullmatch(whole):
-            # ¥128,000.00: whole, and 128000.00; the pieces (128, 000, 00) would be noise.
-            out.append(whole)
-            out.append(whole.lstrip("¥$€£").replace(",", ""))
+        if number := _NUMBER.fullmatch(whole):
+            _number(*number.groups(), out)
             continue
         pieces = _PIECE.findall(whole)
         if len(pieces) > 1 or whole != pieces[0]:

@@ -1,0 +1,78 @@
+"""The interface both backends implement, and what they may assume about a query.
+
+A backend receives a query tree (search.query: Term, And, Or, Not) that the engine has already
+checked: `Not` appears only as a child of an `And` that has at least one positive child, and
+every Term has tokens. Terms are matched as phrases of their tokens, so any run of CJK
+characters is found exactly as Ctrl-F would find it (overlapping bigrams in a row); a single
+CJK character at the edge of a term may be the end or start of a longer run in the text, so it
+matches as a prefix (the last one) or on its own (the first one).
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import F, Field, QuerySet
+from django.db.models.expressions import Expression
+
+from docket.documents.models import Document
+from docket.search.entry import IndexText
+from docket.search.query import Node, Term
+from docket.search.tokens import is_cjk
+
+
+class SearchBackend(ABC):
+    @abstractmethod
+    def write(self, entries: Sequence[IndexText]) -> None:
+        """Insert or replace these documents' entries, in the caller's transaction."""
+
+    @abstractmethod
+    def delete(self, document_ids: Sequence[int]) -> None: ...
+
+    @abstractmethod
+    def matching(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
+        """The documents that match, annotated with `rank` (higher is better)."""
+
+    @abstractmethod
+    def excluding(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
+        """The documents that do not match."""
+
+    @abstractmethod
+    def size_bytes(self) -> int:
+        """The space the index takes on disk."""
+
+
+def single_cjk(token: str) -> bool:
+    return len(token) == 1 and is_cjk(token)
+
+
+def split_term(term: Term) -> tuple[str | None, list[str], bool]:
+    """(lead, phrase tokens, last is a prefix). A single CJK character that starts a longer
+    term is split off: in the text it may end a longer run (上海ABC for 海ABC)."""
+    tokens = list(term.tokens)
+    lead = None
+    if len(tokens) > 1 and single_cjk(tokens[0]):
+        lead = tokens.pop(0)
+    return lead, tokens, term.prefix or single_cjk(tokens[-1])
+
+
+class IndexSQL(Expression):
+    """SQL about the joined index table, with `{table}` standing for its alias in this query.
+    Referring to `search_entry` makes Django join the index to documents (rowid = id); the
+    alias follows the query when Django relabels it as a subquery (facets, counts)."""
+
+    def __init__(self, template: str, params: Sequence[Any], output_field: Field) -> None:
+        super().__init__(output_field=output_field)
+        self.template = template
+        self.params = list(params)
+        self.ref: Any = F("search_entry__pk")
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.ref]
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        (self.ref,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias = compiler.quote_name_unless_alias(self.ref.alias)
+        return self.template.format(table=alias), list(self.params)

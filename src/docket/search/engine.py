@@ -1,0 +1,199 @@
+"""Search: parse the query, understand it, filter by permission and filters, match in the
+database's index, rank, count, facet, highlight.
+
+Ranking a term that matches most documents is what makes full-text search slow at a million
+documents (DESIGN.md). So matches are counted up to CANDIDATE_CAP; beyond it the count is a
+lower bound and relevance ranking and facets cover the newest CANDIDATE_CAP matches. Rare and
+common terms alike then cost a bounded amount of work.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import FloatField, Q, QuerySet, Subquery, Value
+from django.utils import timezone
+
+from docket.customers.models import Customer
+from docket.customers.selectors import customers_matching, visible_customers
+from docket.documents.models import Document
+from docket.documents.selectors import visible_documents
+from docket.search.backends import get_backend
+from docket.search.facets import facet_counts
+from docket.search.filters import (
+    Understood,
+    date_understood,
+    document_date_q,
+    resolve_field,
+)
+from docket.search.query import And, Node, Not, Or, Term, parse
+from docket.search.results import Hit, hits_for
+from docket.search.tokens import tokenize
+from docket.search.understand import understand
+
+CANDIDATE_CAP = 10_000
+SORTS = ("relevance", "newest", "oldest")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    filters: tuple[Q, ...] = ()  # from the API's parameters (customer=, type=, …)
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 20
+    understand: bool = True
+    facets: bool = True
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    count: int
+    count_exact: bool  # False: there are more than `count` matches
+    facets: dict[str, list[dict]] | None
+    customers: list[Customer]
+    understood: list[Understood] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def search(
+    *, user: AbstractBaseUser, params: SearchParams, today: datetime.date | None = None
+) -> SearchResult:
+    today = today or timezone.localdate()
+    parsed = parse(params.q, today)
+    notices = list(parsed.notices)
+    filters = list(params.filters)
+    understood: list[Understood] = []
+    for field_filter in parsed.fields:
+        resolved = resolve_field(field_filter, today)
+        filters.append(resolved.q)
+        understood += [resolved.understood] if resolved.understood else []
+        notices += [resolved.notice] if resolved.notice else []
+    expr = parsed.expr
+    if parsed.date and params.understand:
+        filters.append(document_date_q(parsed.date.start, parsed.date.end))
+        understood.append(date_understood("date", parsed.date))
+    elif parsed.date:  # searched as the words they are
+        expr = _and(expr, Term(parsed.date.text, tuple(tokenize(parsed.date.text))))
+    if params.understand:
+        reading = understand(expr)
+        expr, filters, understood = (
+            reading.expr,
+            filters + reading.filters,
+            understood + reading.understood,
+        )
+
+    return run(
+        user=user, expr=expr, filters=filters, params=params, notices=notices, understood=understood
+    )
+
+
+def run(
+    *,
+    user: AbstractBaseUser,
+    expr: Node | None,
+    filters: list[Q],
+    params: SearchParams,
+    notices: list[str] | None = None,
+    understood: list[Understood] | None = None,
+) -> SearchResult:
+    """Search with a query tree already built (by `search`, or by similar.py)."""
+    notices = notices if notices is not None else []
+    understood = understood or []
+    documents = visible_documents(user=user).filter(*filters)
+    positive, negatives = split_negatives(expr, notices)
+    backend = get_backend()
+    for negative in negatives:
+        documents = backend.excluding(documents, negative)
+    if positive is None:
+        matched = documents.annotate(rank=Value(0.0, FloatField()))
+    else:
+        matched = backend.matching(documents, positive)
+
+    count = matched.order_by()[: CANDIDATE_CAP + 1].count()
+    count_exact = count <= CANDIDATE_CAP
+    scope = matched if count_exact else _newest(matched, CANDIDATE_CAP)
+    ordered = _order(scope if params.sort == "relevance" else matched, params.sort, positive)
+    start = (max(params.page, 1) - 1) * params.page_size
+    page = list(ordered[start : start + params.page_size].values_list("id", "rank"))
+    return SearchResult(
+        hits=hits_for(page, positive),
+        count=min(count, CANDIDATE_CAP),
+        count_exact=count_exact,
+        facets=facet_counts(scope) if params.facets else None,
+        customers=_customers(user, params.q, understood),
+        understood=understood,
+        notices=notices,
+    )
+
+
+def split_negatives(expr: Node | None, notices: list[str]) -> tuple[Node | None, list[Node]]:
+    """(what must match, what must not): the form backends take (see backends/base.py)."""
+    if expr is None:
+        return None, []
+    if isinstance(expr, Not):
+        inner = _checked(expr.node, notices)
+        return None, [inner] if inner is not None else []
+    if isinstance(expr, And) and all(isinstance(c, Not) for c in expr.nodes):
+        inner = (_checked(c.node, notices) for c in expr.nodes)
+        return None, [n for n in inner if n is not None]
+    return _checked(expr, notices), []
+
+
+def _checked(node: Node, notices: list[str]) -> Node | None:
+    """The node with every purely negative part that a backend cannot match on its own
+    (`a OR -b`) left out, with a notice."""
+    if isinstance(node, Term):
+        return node
+    if isinstance(node, Not):
+        return None
+    if isinstance(node, Or):
+        kept = [k for c in node.nodes if (k := _checked(c, notices)) is not None]
+        if len(kept) < len(node.nodes):
+            notices.append("an OR with a negated side was searched without that side")
+        return _collapse(Or, kept)
+    positive = [k for c in node.nodes if not isinstance(c, Not) and (k := _checked(c, notices))]
+    negative = [
+        Not(k) for c in node.nodes if isinstance(c, Not) and (k := _checked(c.node, notices))
+    ]
+    if not positive:
+        if negative:
+            notices.append("a group with only negated words was left out")
+        return None
+    return _collapse(And, positive + negative)
+
+
+def _collapse(kind: type, nodes: list[Node]) -> Node | None:
+    if not nodes:
+        return None
+    return nodes[0] if len(nodes) == 1 else kind(tuple(nodes))
+
+
+def _and(expr: Node | None, term: Term) -> Node:
+    if not term.tokens:
+        return expr
+    return term if expr is None else And((expr, term))
+
+
+def _newest(matched: QuerySet[Document], cap: int) -> QuerySet[Document]:
+    newest = matched.order_by("-id").values("id")[:cap]
+    return matched.filter(id__in=Subquery(newest))
+
+
+def _order(qs: QuerySet[Document], sort: str, positive: Node | None) -> QuerySet[Document]:
+    if sort == "oldest":
+        return qs.order_by("created_at", "id")
+    if sort == "newest" or positive is None:
+        return qs.order_by("-created_at", "-id")
+    return qs.order_by("-rank", "-created_at", "-id")
+
+
+def _customers(user: AbstractBaseUser, q: str, understood: list[Understood]) -> list[Customer]:
+    """Customers the query names (by name, code, pinyin or initials), for a quick jump to
+    their page."""
+    ids = {c["id"] for u in understood if u.kind == "customer" for c in u.values}
+    matches = Q(id__in=ids)
+    if (text := " ".join(q.split())) and ":" not in text:
+        matches |= Q(id__in=customers_matching(text).values("id"))
+    return list(visible_customers(user=user).filter(matches).order_by("name")[:5])

@@ -1,0 +1,73 @@
+import datetime
+import io
+import itertools
+from collections.abc import Callable
+
+import pytest
+
+from docket.customers.models import Customer
+from docket.customers.services import customer_create
+from docket.documents.models import Document, DocumentType, Tag
+from docket.documents.services import document_create_from_blob
+from docket.search.engine import SearchParams, SearchResult, search
+from docket.storage.blobstore import get_blob_store
+
+_unique = itertools.count()
+
+
+@pytest.fixture
+def invoice_type(db) -> DocumentType:
+    return DocumentType.objects.get_or_create(name="发票", defaults={"code": "FP"})[0]
+
+
+@pytest.fixture
+def other_customer(user) -> Customer:
+    return customer_create(actor=user, name="北京星河科技")
+
+
+@pytest.fixture
+def make_doc(user, customer, contract_type) -> Callable[..., Document]:
+    """A document whose current version has this text (as the pipeline would file it)."""
+
+    def make(
+        text: str = "",
+        *,
+        title: str = "",
+        customer: Customer = customer,
+        document_type: DocumentType = contract_type,
+        tags: list[str] = (),
+        notes: str = "",
+        document_date: datetime.date | None = None,
+        actor=user,
+    ) -> Document:
+        # Unique bytes per document: the text alone might repeat.
+        data = f"{next(_unique)}\n{text}".encode()
+        blob = get_blob_store().put(io.BytesIO(data))
+        return document_create_from_blob(
+            actor=actor,
+            blob=blob,
+            mime_type="text/plain",
+            filename=f"{title or 'doc'}.txt",
+            customer=customer,
+            document_type=document_type,
+            title=title or "文档",
+            document_date=document_date,
+            tags=[Tag.objects.get_or_create(name=name)[0] for name in tags],
+            notes=notes,
+            text=text,
+        )
+
+    return make
+
+
+@pytest.fixture
+def find(user) -> Callable[..., SearchResult]:
+    def run(q: str = "", *, as_user=user, today: datetime.date | None = None, **params):
+        params.setdefault("understand", False)
+        return search(user=as_user, params=SearchParams(q=q, **params), today=today)
+
+    return run
+
+
+def ids(result: SearchResult) -> set[int]:
+    return {hit.document.id for hit in result.hits}

@@ -1,0 +1,122 @@
+"""What comes back: ranking, snippets, facets, sorting, pages, the cap on counting."""
+
+import datetime
+
+import pytest
+
+from docket.documents.models import Document
+from docket.search import engine
+from tests.search.conftest import ids
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_match_in_the_title_ranks_above_one_in_the_body(make_doc, find):
+    body = make_doc("本文件提及框架协议一次", title="说明")
+    title = make_doc("无关正文", title="框架协议")
+    assert [h.document.id for h in find("框架协议").hits] == [title.id, body.id]
+
+
+def test_more_occurrences_rank_higher(make_doc, find):
+    once = make_doc("违约 " + "其他内容 " * 30)
+    often = make_doc("违约 违约 违约 " + "其他内容 " * 30)
+    assert [h.document.id for h in find("违约").hits] == [often.id, once.id]
+
+
+def test_a_rare_word_weighs_more_than_a_common_one(make_doc, find):
+    for _ in range(8):
+        make_doc("服务 条款")
+    rare = make_doc("服务 仲裁")
+    common_twice = make_doc("服务 服务 条款")
+    hits = [h.document.id for h in find("服务 OR 仲裁").hits]
+    assert hits.index(rare.id) < hits.index(common_twice.id)
+
+
+def test_snippets_mark_the_words_found_and_escape_the_rest(make_doc, find):
+    make_doc("前文" * 100 + "<b>甲方</b>应于2023年1月1日前支付¥128,000.00" + "后文" * 100)
+    hit = find("甲方 128,000.00").hits[0]
+    assert "<mark>甲方</mark>" in hit.snippet_html
+    assert "&lt;b&gt;" in hit.snippet_html and "<b>" not in hit.snippet_html
+    assert hit.snippet_html.startswith("…") and hit.snippet_html.endswith("…")
+    assert len(hit.snippet_html) < 400
+
+
+def test_the_title_is_marked_too(make_doc, find):
+    make_doc("正文", title="2023年度框架协议")
+    assert find("框架").hits[0].title_html == "2023年度<mark>框架</mark>协议"
+
+
+def test_facets_count_the_matches_by_customer_type_tag_and_year(
+    make_doc, find, other_customer, invoice_type
+):
+    make_doc("服务", document_date=datetime.date(2023, 1, 1), tags=["重要"])
+    make_doc("服务", document_date=datetime.date(2023, 5, 1), tags=["重要", "加急"])
+    make_doc(
+        "服务",
+        customer=other_customer,
+        document_type=invoice_type,
+        document_date=datetime.date(2024, 1, 1),
+    )
+    make_doc("别的")  # does not match
+    facets = find("服务").facets
+    assert [(f["name"], f["count"]) for f in facets["customer"]] == [
+        ("上海ABC贸易有限公司", 2),
+        ("北京星河科技", 1),
+    ]
+    assert [(f["name"], f["count"]) for f in facets["type"]] == [("合同", 2), ("发票", 1)]
+    assert [(f["name"], f["count"]) for f in facets["tag"]] == [("重要", 2), ("加急", 1)]
+    assert [(f["value"], f["count"]) for f in facets["year"]] == [(2024, 1), (2023, 2)]
+
+
+def test_documents_the_user_may_not_see_are_neither_found_nor_counted(
+    make_doc, find, monkeypatch, other_customer
+):
+    visible = make_doc("服务")
+    hidden = make_doc("服务", customer=other_customer)
+    real = engine.visible_documents
+
+    def without_hidden(*, user, include_trashed=False):
+        return real(user=user, include_trashed=include_trashed).exclude(id=hidden.id)
+
+    monkeypatch.setattr(engine, "visible_documents", without_hidden)
+    result = find("服务")
+    assert ids(result) == {visible.id} and result.count == 1
+    assert [f["name"] for f in result.facets["customer"]] == ["上海ABC贸易有限公司"]
+
+
+def test_documents_in_the_trash_are_not_found(make_doc, find, user):
+    from docket.documents.services import document_delete, document_restore_from_trash
+
+    document = make_doc("服务")
+    document_delete(actor=user, document=document)
+    assert find("服务").count == 0
+    document_restore_from_trash(actor=user, document=Document.all_objects.get(id=document.id))
+    assert ids(find("服务")) == {document.id}
+
+
+def test_results_sort_by_relevance_newest_or_oldest_and_come_in_pages(make_doc, find):
+    documents = [make_doc("服务 " * (i + 1)) for i in range(5)]
+    by_relevance = [h.document.id for h in find("服务").hits]
+    assert by_relevance == [d.id for d in reversed(documents)]
+    oldest = [h.document.id for h in find("服务", sort="oldest").hits]
+    assert oldest == [d.id for d in documents]
+    newest = [h.document.id for h in find("服务", sort="newest", page=2, page_size=2).hits]
+    assert newest == [documents[2].id, documents[1].id]
+
+
+def test_without_words_filters_list_documents_newest_first(make_doc, find):
+    first, second = make_doc("甲"), make_doc("乙")
+    result = find("", understand=True)
+    assert [h.document.id for h in result.hits] == [second.id, first.id]
+    assert result.hits[0].rank is None
+
+
+def test_counting_stops_at_the_cap_and_says_so(make_doc, find, monkeypatch):
+    monkeypatch.setattr(engine, "CANDIDATE_CAP", 3)
+    documents = [make_doc("服务") for _ in range(5)]
+    result = find("服务", page_size=10)
+    assert (result.count, result.count_exact) == (3, False)
+    # the newest matches are ranked and counted in the facets
+    assert ids(result) == {d.id for d in documents[2:]}
+    assert result.facets["customer"][0]["count"] == 3
+    assert find("服务", sort="newest", page_size=10).hits[-1].document.id == documents[0].id
