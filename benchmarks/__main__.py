@@ -18,12 +18,15 @@ from benchmarks.common import BENCH_DIR, drop_postgres_database, postgres_reacha
 
 MODULES = ["upload", "fixity", "api_list", "pipeline"]  # fixity re-checks upload's blobs
 ONCE = ["ocr", "classify"]  # no database: run once, they print their own tables
+SEARCH_SIZES = [100_000, 1_000_000]  # benchmarks.search, per database (--quick: 5,000)
 
 
-def run(module: str, db: str, workdir: str, quick: bool) -> dict | None:
-    out = os.path.join(workdir, f"{module}-{db}.json")
+def run(
+    module: str, db: str, workdir: str, quick: bool, extra: list[str] | None = None
+) -> dict | None:
+    out = os.path.join(workdir, f"{module}-{db}-{'-'.join(extra or [])}.json")
     command = [sys.executable, "-m", f"benchmarks.{module}", "--db", db, "--workdir", workdir]
-    command += ["--json", out] + (["--quick"] if quick else [])
+    command += ["--json", out] + (["--quick"] if quick else []) + (extra or [])
     start = time.perf_counter()
     finished = subprocess.run(command).returncode == 0
     print(f"[{module} on {db}: {time.perf_counter() - start:.1f} s]", flush=True)
@@ -101,6 +104,27 @@ def summary(results: dict) -> str:
     ]
     headers = ["database", "documents", "docs/s", "scanned pages", "s/page", "peak MB"]
     parts.append(table(headers, rows))
+    parts.append("\nSearch index build (docket reindex)")
+    searches = list(results.get("search", {}).values())
+    rows = [
+        [
+            r["database"],
+            r["documents"],
+            r["index"]["docs_per_second"],
+            r["index"]["size_mb"],
+            r["index"]["bytes_per_document"],
+        ]
+        for r in searches
+    ]
+    parts.append(table(["database", "documents", "docs/s", "index MB", "bytes/doc"], rows))
+    parts.append("\nGET /api/search/ top 20 (ms: median / p95; matches: median)")
+    rows = [
+        [r["database"], r["documents"], name, c["median_ms"], c["p95_ms"], c["matches_median"]]
+        for r in searches
+        for name, c in r["cases"].items()
+    ]
+    headers = ["database", "documents", "query", "median ms", "p95 ms", "matches"]
+    parts.append(table(headers, rows))
     return "\n".join(parts)
 
 
@@ -122,7 +146,7 @@ def main() -> None:
     print(f"Docket benchmarks ({'quick smoke run' if quick else 'full run'}) on {databases}")
     print(f"{os.cpu_count()} CPUs; load average before: {load_before[0]:.2f} (1 min)", flush=True)
 
-    results: dict[str, dict] = {module: {} for module in MODULES}
+    results: dict[str, dict] = {module: {} for module in [*MODULES, "search"]}
     failed = []
     try:
         for db in databases:
@@ -132,6 +156,12 @@ def main() -> None:
                     failed.append(f"{module}/{db}")
                 else:
                     results[module][db] = result
+            for size in [5_000] if quick else SEARCH_SIZES:
+                result = run("search", db, str(workdir), quick, ["--documents", str(size)])
+                if result is None:
+                    failed.append(f"search {size}/{db}")
+                else:
+                    results["search"][f"{db} {size}"] = result
         for module in ONCE:
             print(f"\n--- benchmarks.{module} ---", flush=True)
             command = [sys.executable, "-m", f"benchmarks.{module}"] + (

@@ -111,12 +111,16 @@ def test_without_words_filters_list_documents_newest_first(make_doc, find):
     assert result.hits[0].rank is None
 
 
-def test_counting_stops_at_the_cap_and_says_so(make_doc, find, monkeypatch):
+def test_beyond_the_cap_the_count_is_a_lower_bound_and_the_newest_come_first(
+    make_doc, find, monkeypatch
+):
     monkeypatch.setattr(engine, "CANDIDATE_CAP", 3)
     documents = [make_doc("服务") for _ in range(5)]
     result = find("服务", page_size=10)
     assert (result.count, result.count_exact) == (3, False)
-    # the newest matches are ranked and counted in the facets
-    assert ids(result) == {d.id for d in documents[2:]}
-    assert result.facets["customer"][0]["count"] == 3
-    assert find("服务", sort="newest", page_size=10).hits[-1].document.id == documents[0].id
+    assert [h.document.id for h in result.hits] == [d.id for d in reversed(documents)]
+    assert all(h.rank is None for h in result.hits)
+    assert any("newest" in n for n in result.notices)
+    assert result.facets["customer"][0]["count"] == 3  # the newest 3
+    oldest = find("服务", sort="oldest", page=2, page_size=2).hits
+    assert [h.document.id for h in oldest] == [documents[2].id, documents[3].id]

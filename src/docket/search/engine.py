@@ -2,24 +2,24 @@
 database's index, rank, count, facet, highlight.
 
 Ranking a term that matches most documents is what makes full-text search slow at a million
-documents (DESIGN.md). So matches are counted up to CANDIDATE_CAP; beyond it the count is a
-lower bound and relevance ranking and facets cover the newest CANDIDATE_CAP matches. Rare and
-common terms alike then cost a bounded amount of work.
+documents (DESIGN.md). So up to CANDIDATE_CAP matches are fetched, unranked, newest first;
+when that is all of them they are ranked, and when there are more the count is a lower bound,
+results come newest first and facets cover the newest CANDIDATE_CAP. Rare and common terms
+alike then cost a bounded amount of work.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import FloatField, Q, QuerySet, Subquery, Value
+from django.db.models import Q
 from django.utils import timezone
 
 from docket.customers.models import Customer
 from docket.customers.selectors import customers_matching, visible_customers
-from docket.documents.models import Document
 from docket.documents.selectors import visible_documents
 from docket.search.backends import get_backend
-from docket.search.facets import facet_counts
+from docket.search.facets import Candidate, facet_counts
 from docket.search.filters import (
     Understood,
     date_understood,
@@ -31,7 +31,7 @@ from docket.search.results import Hit, hits_for
 from docket.search.tokens import tokenize
 from docket.search.understand import understand
 
-CANDIDATE_CAP = 10_000
+CANDIDATE_CAP = 5_000
 SORTS = ("relevance", "newest", "oldest")
 
 
@@ -107,25 +107,46 @@ def run(
     for negative in negatives:
         documents = backend.excluding(documents, negative)
     if positive is None:
-        matched = documents.annotate(rank=Value(0.0, FloatField()))
+        matched = documents
+        newest = matched.order_by("-created_at", "-id")
     else:
         matched = backend.matching(documents, positive)
-
-    count = matched.order_by()[: CANDIDATE_CAP + 1].count()
-    count_exact = count <= CANDIDATE_CAP
-    scope = matched if count_exact else _newest(matched, CANDIDATE_CAP)
-    ordered = _order(scope if params.sort == "relevance" else matched, params.sort, positive)
+        # The index's own order: SQLite's FTS5 walks rowids backwards without sorting.
+        newest = matched.order_by("-search_entry")
+    fields = ("id", "customer_id", "document_type_id", "document_date", "created_at")
+    rows = list(newest.values_list(*fields)[: CANDIDATE_CAP + 1])
+    count_exact = len(rows) <= CANDIDATE_CAP
+    ranks: dict[int, float] = {}
+    if positive is not None and count_exact:
+        ranks = dict(backend.ranked(matched, positive).values_list("id", "rank"))
+    elif positive is not None and params.sort == "relevance":
+        notices.append(f"more than {CANDIDATE_CAP:,} documents match: the newest come first")
+    candidates = [Candidate(*row, rank=ranks.get(row[0])) for row in rows[:CANDIDATE_CAP]]
     start = (max(params.page, 1) - 1) * params.page_size
-    page = list(ordered[start : start + params.page_size].values_list("id", "rank"))
+    if not count_exact:  # by date, and every match can be paged
+        order = ("created_at", "id") if params.sort == "oldest" else ("-created_at", "-id")
+        page_ids = matched.order_by(*order).values_list("id", flat=True)
+        page = [(i, None) for i in page_ids[start : start + params.page_size]]
+    else:
+        ordered = sorted(candidates, key=_sort_key(params.sort, ranks))
+        page = [(c.id, c.rank) for c in ordered[start : start + params.page_size]]
     return SearchResult(
         hits=hits_for(page, positive),
-        count=min(count, CANDIDATE_CAP),
+        count=len(candidates),
         count_exact=count_exact,
-        facets=facet_counts(scope) if params.facets else None,
+        facets=facet_counts(candidates) if params.facets else None,
         customers=_customers(user, params.q, understood),
         understood=understood,
         notices=notices,
     )
+
+
+def _sort_key(sort: str, ranks: dict[int, float]):  # noqa: ANN202 (a key function)
+    if sort == "oldest":
+        return lambda c: (c.created_at, c.id)
+    if sort == "newest" or not ranks:
+        return lambda c: (-c.created_at.timestamp(), -c.id)
+    return lambda c: (-c.rank, -c.created_at.timestamp(), -c.id)
 
 
 def split_negatives(expr: Node | None, notices: list[str]) -> tuple[Node | None, list[Node]]:
@@ -174,19 +195,6 @@ def _and(expr: Node | None, term: Term) -> Node:
     if not term.tokens:
         return expr
     return term if expr is None else And((expr, term))
-
-
-def _newest(matched: QuerySet[Document], cap: int) -> QuerySet[Document]:
-    newest = matched.order_by("-id").values("id")[:cap]
-    return matched.filter(id__in=Subquery(newest))
-
-
-def _order(qs: QuerySet[Document], sort: str, positive: Node | None) -> QuerySet[Document]:
-    if sort == "oldest":
-        return qs.order_by("created_at", "id")
-    if sort == "newest" or positive is None:
-        return qs.order_by("-created_at", "-id")
-    return qs.order_by("-rank", "-created_at", "-id")
 
 
 def _customers(user: AbstractBaseUser, q: str, understood: list[Understood]) -> list[Customer]:

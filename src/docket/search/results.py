@@ -18,7 +18,7 @@ class Hit:
     snippet_html: str
 
 
-def hits_for(page: list[tuple[int, float]], positive: Node | None) -> list[Hit]:
+def hits_for(page: list[tuple[int, float | None]], positive: Node | None) -> list[Hit]:
     ids = [document_id for document_id, _ in page]
     current_text = Version.objects.filter(document=OuterRef("pk")).order_by("-number")
     documents = {
@@ -32,7 +32,7 @@ def hits_for(page: list[tuple[int, float]], positive: Node | None) -> list[Hit]:
     return [
         Hit(
             document=documents[document_id],
-            rank=rank if positive is not None else None,
+            rank=rank,
             title_html=mark(documents[document_id].title, pattern),
             snippet_html=snippet(documents[document_id].body or "", pattern),
         )

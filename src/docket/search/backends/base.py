@@ -31,7 +31,11 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def matching(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
-        """The documents that match, annotated with `rank` (higher is better)."""
+        """The documents that match (joined to the index)."""
+
+    @abstractmethod
+    def ranked(self, matching: QuerySet[Document], node: Node) -> QuerySet[Document]:
+        """`matching(…, node)` annotated with `rank`: higher is better."""
 
     @abstractmethod
     def excluding(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:

@@ -48,11 +48,11 @@ class PostgresBackend(SearchBackend):
 
     def matching(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
         condition, params = _condition(node, "{table}")
-        return (
-            documents.filter(search_entry__isnull=False)
-            .filter(IndexSQL(condition, params, BooleanField()))
-            .annotate(rank=IndexSQL(RANK, [tsquery(node)], FloatField()))
-        )
+        condition = IndexSQL(condition, params, BooleanField())
+        return documents.filter(search_entry__isnull=False).filter(condition)
+
+    def ranked(self, matching: QuerySet[Document], node: Node) -> QuerySet[Document]:
+        return matching.annotate(rank=IndexSQL(RANK, [tsquery(node)], FloatField()))
 
     def excluding(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
         condition, params = _condition(node, "search_index")

@@ -47,11 +47,10 @@ class SqliteBackend(SearchBackend):
 
     def matching(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
         condition = IndexSQL("{table}.search_index MATCH %s", [fts_query(node)], BooleanField())
-        return (
-            documents.filter(search_entry__isnull=False)
-            .filter(condition)
-            .annotate(rank=IndexSQL(RANK, [], FloatField()))
-        )
+        return documents.filter(search_entry__isnull=False).filter(condition)
+
+    def ranked(self, matching: QuerySet[Document], node: Node) -> QuerySet[Document]:
+        return matching.annotate(rank=IndexSQL(RANK, [], FloatField()))
 
     def excluding(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
         matches = RawSQL(

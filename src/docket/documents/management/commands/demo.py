@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from docket.core.errors import DocketError
+from docket.core.maintenance import refresh_planner_statistics
 from docket.customers.models import Customer
 from docket.demo.generator import DEFAULT_SEED, demo_load
 
@@ -44,4 +45,5 @@ class Command(BaseCommand):
             summary = demo_load(customers=customers, documents=documents, seed=seed, actor=actor)
         except DocketError as exc:
             raise CommandError(exc.message) from exc
+        refresh_planner_statistics()
         self.stdout.write(summary.line())

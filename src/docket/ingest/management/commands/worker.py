@@ -4,6 +4,7 @@ that a dead worker left RUNNING (killed, machine lost), so no file waits forever
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from docket.core.maintenance import refresh_planner_statistics
 from docket.ingest.services import recover_stalled_jobs
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
     ) -> None:
         import datetime
 
+        refresh_planner_statistics()
         older_than = None if stall_minutes is None else datetime.timedelta(minutes=stall_minutes)
         for job in recover_stalled_jobs(older_than=older_than):
             self.stdout.write(f"requeued {job.original_name} ({job.id}): its worker had stopped")

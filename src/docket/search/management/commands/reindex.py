@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from rich.progress import Progress
 
+from docket.core.maintenance import refresh_planner_statistics
 from docket.documents.models import Document
 from docket.search.indexer import reindex_all
 
@@ -16,4 +17,5 @@ class Command(BaseCommand):
         with Progress() as progress, transaction.atomic():
             bar = progress.add_task("indexing", total=total)
             count = reindex_all(lambda done: progress.update(bar, completed=done))
+        refresh_planner_statistics()
         self.stdout.write(f"Indexed {count} documents.")
