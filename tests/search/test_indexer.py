@@ -104,3 +104,10 @@ def test_reindex_rebuilds_every_entry(make_doc, find):
     assert find("条款").count == 0
     call_command("reindex", stdout=io.StringIO())
     assert ids(find("条款")) == {d.id for d in documents}
+
+
+def test_migrate_builds_the_index_of_an_installation_that_had_none(make_doc, find):
+    documents = [make_doc(f"条款{n}") for n in "一二"]
+    get_backend().delete([d.id for d in documents])
+    call_command("migrate", verbosity=0)
+    assert ids(find("条款")) == {d.id for d in documents}

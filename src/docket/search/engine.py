@@ -2,8 +2,9 @@
 database's index, rank, count, facet, highlight.
 
 Ranking a term that matches most documents is what makes full-text search slow at a million
-documents (DESIGN.md). So up to CANDIDATE_CAP matches are fetched, unranked, newest first;
-when that is all of them they are ranked, and when there are more the count is a lower bound,
+documents (DESIGN.md). So up to CANDIDATE_CAP matches are fetched, newest first, in one pass
+with their rank; when that is all of them they are sorted by rank, and when there are more
+the count is a lower bound,
 results come newest first and facets cover the newest CANDIDATE_CAP. Rare and common terms
 alike then cost a bounded amount of work.
 """
@@ -12,7 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q
+from django.db.models import FloatField, Q, Value
 from django.utils import timezone
 
 from docket.customers.models import Customer
@@ -108,28 +109,31 @@ def run(
         documents = backend.excluding(documents, negative)
     if positive is None:
         matched = documents
-        newest = matched.order_by("-created_at", "-id")
+        newest = matched.annotate(rank=Value(None, FloatField())).order_by("-created_at", "-id")
     else:
         matched = backend.matching(documents, positive)
-        # The index's own order: SQLite's FTS5 walks rowids backwards without sorting.
-        newest = matched.order_by("-search_entry")
-    fields = ("id", "customer_id", "document_type_id", "document_date", "created_at")
+        # The index's own order: SQLite's FTS5 walks rowids backwards without sorting. The
+        # rank comes in the same pass (a second pass would read the index again).
+        newest = backend.ranked(matched, positive).order_by("-search_entry")
+    fields = ("id", "customer_id", "document_type_id", "document_date", "created_at", "rank")
     rows = list(newest.values_list(*fields)[: CANDIDATE_CAP + 1])
     count_exact = len(rows) <= CANDIDATE_CAP
-    ranks: dict[int, float] = {}
-    if positive is not None and count_exact:
-        ranks = dict(backend.ranked(matched, positive).values_list("id", "rank"))
-    elif positive is not None and params.sort == "relevance":
+    ranks = {row[0]: row[-1] for row in rows} if positive is not None and count_exact else {}
+    if positive is not None and not count_exact and params.sort == "relevance":
         notices.append(f"more than {CANDIDATE_CAP:,} documents match: the newest come first")
-    candidates = [Candidate(*row, rank=ranks.get(row[0])) for row in rows[:CANDIDATE_CAP]]
+    candidates = [Candidate(*row[:-1], rank=ranks.get(row[0])) for row in rows[:CANDIDATE_CAP]]
     start = (max(params.page, 1) - 1) * params.page_size
-    if not count_exact:  # by date, and every match can be paged
+    end = start + params.page_size
+    if not count_exact and (params.sort == "oldest" or end > CANDIDATE_CAP):
+        # Pages the candidates (the newest) do not hold: from the database, by date.
         order = ("created_at", "id") if params.sort == "oldest" else ("-created_at", "-id")
         page_ids = matched.order_by(*order).values_list("id", flat=True)
-        page = [(i, None) for i in page_ids[start : start + params.page_size]]
+        page = [(i, None) for i in page_ids[start:end]]
+    elif not count_exact:  # the candidates are the newest matches, newest first
+        page = [(c.id, None) for c in candidates[start:end]]
     else:
         ordered = sorted(candidates, key=_sort_key(params.sort, ranks))
-        page = [(c.id, c.rank) for c in ordered[start : start + params.page_size]]
+        page = [(c.id, c.rank) for c in ordered[start:end]]
     return SearchResult(
         hits=hits_for(page, positive),
         count=len(candidates),
