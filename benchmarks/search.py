@@ -13,7 +13,7 @@ import statistics
 import time
 
 from benchmarks import common
-from benchmarks.search_corpus import Corpus
+from benchmarks.search_corpus import TITLES, Corpus
 
 BATCH = 5000
 CUSTOMERS = 2_000
@@ -38,7 +38,7 @@ def fill(documents: int) -> tuple:
     )
     by_name = {c.name: c.id for c in customers}
     types = {}
-    for code, (name, _) in zip(["HT", "BJD", "FP", "HY", "HJ"], _titles(), strict=True):
+    for code, (name, _) in zip(["HT", "BJD", "FP", "HY", "HJ"], TITLES, strict=True):
         types[name] = DocumentType.objects.get_or_create(name=name, defaults={"code": code})[0]
     corpus = Corpus(names)
     for start in range(0, documents, BATCH):
@@ -71,12 +71,6 @@ def fill(documents: int) -> tuple:
                 for doc, row in zip(batch, rows, strict=True)
             )
     return user, corpus, customers, types
-
-
-def _titles() -> list:
-    from benchmarks.search_corpus import TITLES
-
-    return TITLES
 
 
 def build_index(documents: int) -> dict:

@@ -9,9 +9,9 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from docket.core.errors import NotFound
 from docket.documents.models import Document, Version
 
-_latest_version_number = (
-    Version.objects.filter(document=OuterRef("pk")).order_by("-number").values("number")[:1]
-)
+# The current version of the document in the outer query, for Subquery annotations.
+current_versions = Version.objects.filter(document=OuterRef("pk")).order_by("-number")
+_latest_version_number = current_versions.values("number")[:1]
 
 
 def visible_documents(

@@ -5,16 +5,15 @@ at all. `docket reindex` rebuilds everything (after a tokenizer change, TOKENIZE
 
 from collections.abc import Callable, Iterable
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Subquery
 
-from docket.documents.models import Document, Version
+from docket.documents.models import Document
+from docket.documents.selectors import current_versions
 from docket.search.backends import get_backend
 from docket.search.entry import MAX_TOKEN_CHARS, IndexText
 from docket.search.tokens import prepare, run_ends, tokenize
 
 BATCH = 500
-
-_current_version = Version.objects.filter(document=OuterRef("pk")).order_by("-number")
 
 
 def index_documents(document_ids: Iterable[int]) -> None:
@@ -47,8 +46,8 @@ def index_texts(document_ids: list[int]) -> list[IndexText]:
     rows = (
         Document.all_objects.filter(id__in=document_ids)
         .annotate(
-            body=Subquery(_current_version.values("text")[:1]),
-            file_name=Subquery(_current_version.values("original_name")[:1]),
+            body=Subquery(current_versions.values("text")[:1]),
+            file_name=Subquery(current_versions.values("original_name")[:1]),
         )
         .values("id", "title", "customer__name", "archive_number", "notes", "body", "file_name")
     )

@@ -3,9 +3,10 @@ the query's words marked."""
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Subquery
 
-from docket.documents.models import Document, Version
+from docket.documents.models import Document
+from docket.documents.selectors import current_versions
 from docket.search.query import Node, Not, Term
 from docket.search.snippets import highlight_pattern, mark, snippet
 
@@ -20,13 +21,12 @@ class Hit:
 
 def hits_for(page: list[tuple[int, float | None]], positive: Node | None) -> list[Hit]:
     ids = [document_id for document_id, _ in page]
-    current_text = Version.objects.filter(document=OuterRef("pk")).order_by("-number")
     documents = {
         d.id: d
         for d in Document.all_objects.filter(id__in=ids)
         .select_related("customer", "document_type", "created_by")
         .prefetch_related("tags")
-        .annotate(body=Subquery(current_text.values("text")[:1]))
+        .annotate(body=Subquery(current_versions.values("text")[:1]))
     }
     pattern = highlight_pattern(needles(positive))
     return [

@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from docket.search.tokens import prepare
+from docket.search.tokens import NUMBER, prepare
 
 WINDOW = 160  # characters around the matches
 MAX_NEEDLES = 20
@@ -21,13 +21,10 @@ def highlight_pattern(needles: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(_needle_regex(part) for part in parts), re.IGNORECASE)
 
 
-_NUMBER = re.compile(r"([¥$€£]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
-
-
 def _needle_regex(needle: str) -> str:
     """A phrase's words with any whitespace between; a number in any of the ways it is
     written (128000 marks ¥128,000.00 too, as search matches numbers by value)."""
-    number = _NUMBER.fullmatch(needle.strip())
+    number = NUMBER.fullmatch(needle.strip())
     if number is None:
         return r"\s+".join(re.escape(word) for word in needle.split())
     sign, digits, decimals = number.groups()

@@ -18,7 +18,7 @@ indexes built with another version must be rebuilt.
 import re
 import unicodedata
 
-__all__ = ["TOKENIZER_VERSION", "is_cjk", "prepare", "run_ends", "tokenize"]
+__all__ = ["NUMBER", "TOKENIZER_VERSION", "is_cjk", "prepare", "run_ends", "tokenize"]
 
 TOKENIZER_VERSION = 2
 
@@ -34,7 +34,9 @@ _CJK_CHAR = re.compile(f"[{_CJK_CLASS}]")
 # out before this runs).
 _COMPOUND = re.compile(r"[¥$€£]?[^\W_]+(?:[-_/.,:@][^\W_]+)*")
 _PIECE = re.compile(r"[^\W_]+")
-_NUMBER = re.compile(r"([¥$€£]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
+# A number as written: sign, digits (thousands separated or not), decimals. Search and
+# highlighting (snippets.py) both read numbers with it.
+NUMBER = re.compile(r"([¥$€£]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
 # Control characters (Cc) other than whitespace and NUL.
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -91,7 +93,7 @@ def _number(sign: str, digits: str, decimals: str | None, out: list[str]) -> Non
 def _words(text: str, out: list[str]) -> None:
     for match in _COMPOUND.finditer(text):
         whole = match.group()
-        if number := _NUMBER.fullmatch(whole):
+        if number := NUMBER.fullmatch(whole):
             _number(*number.groups(), out)
             continue
         pieces = _PIECE.findall(whole)
