@@ -36,7 +36,7 @@ def fill(documents: int, customers: int):
     from docket.storage.blobstore import get_blob_store
 
     rng = random.Random(20240601)
-    user = get_user_model().objects.create_user(username="bench", password="bench-pw-1")
+    user = get_user_model().objects.create_superuser(username="bench", password="bench-pw-1")
     types = list(DocumentType.objects.all())
     blobs = [get_blob_store().put(io.BytesIO(make_pdf([f"样本文件 {i}"]))) for i in range(5)]
     tags = Tag.objects.bulk_create(

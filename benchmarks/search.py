@@ -27,7 +27,7 @@ def fill(documents: int) -> tuple:
     from docket.demo import phrases as p
     from docket.documents.models import Document, DocumentType, Version
 
-    user = get_user_model().objects.create_user(username="bench", password="bench-pw-1")
+    user = get_user_model().objects.create_superuser(username="bench", password="bench-pw-1")
     names = [
         f"{p.CITIES[i % len(p.CITIES)]}{p.CORES[i // 9 % len(p.CORES)][0]}"
         f"{p.BUSINESSES[i // 108 % len(p.BUSINESSES)][0]}有限公司{i:04d}"

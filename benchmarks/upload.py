@@ -47,7 +47,7 @@ def prepare():
     from docket.customers.models import Customer
     from docket.documents.models import DocumentType
 
-    user = get_user_model().objects.create_user(username="bench", password="bench-pw-1")
+    user = get_user_model().objects.create_superuser(username="bench", password="bench-pw-1")
     customers = [
         Customer.objects.create(name=name, code=f"C{i:03d}") for i, name in enumerate(CUSTOMERS)
     ]

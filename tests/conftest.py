@@ -13,6 +13,8 @@ from moto.server import ThreadedMotoServer
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from docket.access import seeds
+from docket.access import services as access_services
 from docket.customers.models import Customer
 from docket.customers.services import customer_create
 from docket.demo.pdfgen import make_pdf
@@ -29,14 +31,36 @@ def blob_root(tmp_path, settings):
     blobstore.get_blob_store.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hashers are slow by design (about 0.3 s a password); tests of password
+    # hashing itself set their own.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def user_with_role(
+    username: str, role: str = seeds.ADMINISTRATOR, password: str = "", **member: Any
+):
+    """A user with one of the seeded roles (tests/access covers what each role may do; the
+    rest of the suite tests features as a user who may do them)."""
+    seeds.ensure_roles()  # transactional tests flush the migration's seeds
+    person = get_user_model().objects.create_user(
+        username=username, password=password or f"pw-{username}-123"
+    )
+    access_services.member_set(
+        actor=None, user=person, role=access_services.role_by_code(role), **member
+    )
+    return person
+
+
 @pytest.fixture
 def user(db):
-    return get_user_model().objects.create_user(username="zhangwei", password="pw-张伟-123")
+    return user_with_role("zhangwei", password="pw-张伟-123")
 
 
 @pytest.fixture
 def other_user(db):
-    return get_user_model().objects.create_user(username="lina", password="pw-李娜-123")
+    return user_with_role("lina", password="pw-李娜-123")
 
 
 @pytest.fixture

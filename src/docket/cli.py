@@ -20,7 +20,9 @@ COMMANDS = {
     "search": ("search", "search documents as the API does (words, phrases, filters)"),
     "reindex": ("reindex", "rebuild the full-text search index"),
     "check": ("check_blobs", "verify every version's blob exists and matches its SHA-256"),
+    "keys": ("keys", "encryption at rest: generate a key, encrypt existing blobs, rotate"),
     "demo": ("demo", "load demo customers and documents"),
+    "audit": ("audit", "audit trail: verify its hash chain, export events (CSV, JSONL)"),
 }
 
 

@@ -37,11 +37,13 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "docket.core",
+    "docket.access",
     "docket.storage",
     "docket.customers",
     "docket.documents",
     "docket.ingest",
     "docket.search",
+    "docket.audit",
 ]
 
 MIDDLEWARE = [
@@ -123,9 +125,19 @@ BLOB_STORE = {
     "S3_ACCESS_KEY": _env("S3_ACCESS_KEY"),
     "S3_SECRET_KEY": _env("S3_SECRET_KEY"),
     "S3_PREFIX": _env("S3_PREFIX", "blobs/"),
+    # Encryption at rest (storage/crypto.py): set, new blobs are encrypted with it (base64 of
+    # 32 bytes, from `docket keys generate`). Old keys (comma-separated) are still accepted for
+    # reading until `docket keys rotate` has rewrapped their blobs.
+    "ENCRYPTION_KEY": _env("ENCRYPTION_KEY"),
+    "ENCRYPTION_OLD_KEYS": _env("ENCRYPTION_OLD_KEYS"),
 }
 
 CHECKOUT_DEFAULT_HOURS = int(_env("CHECKOUT_HOURS", "8"))
+
+# Audit alerts (docket.audit.alerts; None turns a rule off): (count, minutes) and working hours
+DOCKET_ALERT_DOWNLOADS = (50, 10)
+DOCKET_ALERT_FAILED_LOGINS = (5, 15)
+DOCKET_ALERT_WORKING_HOURS = ("08:00", "20:00", (0, 1, 2, 3, 4))  # weekdays: 0 = Monday
 
 # Ingestion
 INGEST_MAX_PAGES = int(_env("MAX_PAGES", "1000"))  # a longer PDF is refused with a reason

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from docket.access.api import GrantViewSet, MemberViewSet, RoleViewSet, TeamViewSet
 from docket.core.tasks_api import task_detail
 from docket.customers.api import CustomerViewSet
 from docket.documents.api import DocumentTypeViewSet, DocumentViewSet, TagViewSet, TrashViewSet
@@ -21,11 +22,16 @@ router.register("tags", TagViewSet, basename="tag")
 router.register("ingest", IngestJobViewSet, basename="ingest")
 router.register("rules", MatchRuleViewSet, basename="rule")
 router.register("search/saved", SavedSearchViewSet, basename="saved-search")
+router.register("access/roles", RoleViewSet, basename="role")
+router.register("access/teams", TeamViewSet, basename="team")
+router.register("access/members", MemberViewSet, basename="member")
+router.register("access/grants", GrantViewSet, basename="grant")
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/docs/", permanent=False)),  # until the web UI lands
     path("api/search/", search_view, name="search"),
     path("api/search/similar/", similar_view, name="search-similar"),
+    path("api/audit/", include("docket.audit.urls")),
     path("api/", include(router.urls)),
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/tasks/<str:task_id>/", task_detail, name="task-detail"),

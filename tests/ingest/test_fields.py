@@ -498,6 +498,9 @@ def test_empty_text_gives_empty_fields(text: str) -> None:
     assert extract_fields(text, customers=CUSTOMERS) == Fields()
 
 
+BACKTRACKING_BOUND = 15.0  # seconds
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -513,10 +516,12 @@ def test_empty_text_gives_empty_fields(text: str) -> None:
 def test_malformed_and_pathological_input_is_quick(text: str) -> None:
     start = time.perf_counter()
     extract_fields(text, customers=CUSTOMERS)
-    assert time.perf_counter() - start < 1.0
+    # Not a speed test (make bench measures speed): catastrophic backtracking takes minutes
+    # on these inputs, a busy CI machine at most a few seconds.
+    assert time.perf_counter() - start < BACKTRACKING_BOUND
 
 
-def test_one_megabyte_of_text_in_well_under_a_second() -> None:
+def test_one_megabyte_of_text_is_read_without_backtracking_blowup() -> None:
     page = (
         "购销合同\n合同编号：XS2023-018\n甲方：上海ABC贸易有限公司\n"
         "合同总金额：¥128,000.00（大写：人民币壹拾贰万捌仟元整）\n"
@@ -529,4 +534,4 @@ def test_one_megabyte_of_text_in_well_under_a_second() -> None:
     elapsed = time.perf_counter() - start
     assert fields.contract_numbers == ["XS2023-018"]
     assert fields.amounts == [Decimal("128000.00")]
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
+    assert elapsed < BACKTRACKING_BOUND, f"{elapsed:.2f} s"

@@ -258,6 +258,24 @@ def test_s3_put_sends_the_sha256_so_the_server_can_verify_the_bytes(s3_store):
 
 
 @pytest.mark.s3
+def test_s3_put_of_an_encrypted_blob_sends_the_sha256_of_the_stored_envelope(s3_store, raw_s3):
+    from tests.storage.conftest import KEY, keyring
+
+    s3_store.keyring = keyring(KEY)
+    sent = []
+
+    def capture(request, **kwargs):
+        sent.append(request.headers.get("x-amz-checksum-sha256"))
+
+    s3_store.client.meta.events.register("before-send.s3.PutObject", capture)
+
+    s3_store.put(io.BytesIO(CONTENT))
+
+    stored = raw_s3.get_object(Bucket=s3_store.bucket, Key=s3_store.key(CONTENT_SHA))["Body"]
+    assert sent == [base64.b64encode(hashlib.sha256(stored.read()).digest())]
+
+
+@pytest.mark.s3
 def test_s3_from_settings_reads_bucket_prefix_region_and_endpoint(s3_config):
     store = S3BlobStore.from_settings({**s3_config, "S3_PREFIX": "t/", "S3_REGION": "eu-west-1"})
 

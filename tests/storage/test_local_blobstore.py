@@ -138,3 +138,40 @@ def test_a_name_with_a_trailing_newline_is_not_a_blob_name(tmp_path):
     blob = store.put(io.BytesIO(b"data"))
     with pytest.raises(NotFound):
         store.open(blob.sha256 + "\n")
+
+
+def test_an_encrypted_store_streams_a_large_blob_in_bounded_memory(tmp_path):
+    import tracemalloc
+
+    from tests.storage.conftest import KEY, keyring
+
+    store = LocalBlobStore(tmp_path / "store", keyring=keyring(KEY))
+    size = 40 * CHUNK_SIZE + 123
+    digest = hashlib.sha256()
+
+    class Generated(io.RawIOBase):  # 40 MB that never exist in memory at once
+        sent = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:
+            n = min(len(buffer), size - self.sent, 256 * 1024)
+            piece = os.urandom(n)
+            buffer[:n] = piece
+            digest.update(piece)
+            self.sent += n
+            return n
+
+    tracemalloc.start()
+    try:
+        stored = store.put(io.BufferedReader(Generated()))
+        write_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        measured = store.measure(stored.sha256)
+        read_peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert stored.sha256 == digest.hexdigest() and measured == (size, stored.sha256)
+    assert write_peak < 8 * CHUNK_SIZE and read_peak < 8 * CHUNK_SIZE

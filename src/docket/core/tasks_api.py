@@ -39,15 +39,21 @@ def _reason(result) -> str | None:  # noqa: ANN001 (a backend's TaskResult)
     return last_line[0] if last_line else result.errors[-1].exception_class_path
 
 
-def _ingest_job_state(task_id: str) -> dict | None:
+def _ingest_job_state(request: Request, task_id: str) -> dict | None:
     """An ingest job's id is also its task id: its state says which step is running and, on
     failure, a reason a person can act on."""
     from django.core.exceptions import ValidationError
 
+    from docket.access.rules import ingest_jobs_q
     from docket.ingest.models import IngestJob
 
     try:
         job = IngestJob.objects.filter(pk=task_id).first()
+        if (
+            job is not None
+            and not IngestJob.objects.filter(ingest_jobs_q(request.user), pk=job.pk).exists()
+        ):
+            raise NotFound(f"no task {task_id}")
     except ValidationError:
         return None
     if job is None:
@@ -68,7 +74,7 @@ def _ingest_job_state(task_id: str) -> dict | None:
 @extend_schema(responses=TaskStateSerializer)
 @api_view(["GET"])
 def task_detail(request: Request, task_id: str) -> Response:
-    if (job_state := _ingest_job_state(task_id)) is not None:
+    if (job_state := _ingest_job_state(request, task_id)) is not None:
         return Response(job_state)
     try:
         result = default_task_backend.get_result(task_id)

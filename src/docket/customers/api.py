@@ -1,4 +1,4 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -7,7 +7,11 @@ from rest_framework.response import Response
 
 from docket.customers import services
 from docket.customers.models import Contact, Customer
-from docket.customers.selectors import customers_matching
+from docket.customers.selectors import (
+    customers_matching,
+    visible_customers,
+    visible_document_count,
+)
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -61,11 +65,10 @@ class CustomerViewSet(
 
     def get_queryset(self) -> QuerySet[Customer]:
         qs = (
-            Customer.objects.select_related("owner")
+            visible_customers(user=self.request.user)
+            .select_related("owner")
             .prefetch_related("contacts")
-            .annotate(
-                document_count=Count("documents", filter=Q(documents__deleted_at__isnull=True))
-            )
+            .annotate(document_count=visible_document_count(self.request.user))
             .order_by("name", "id")
         )
         params = self.request.query_params

@@ -1,8 +1,11 @@
 """Reads of customers that more than one caller needs."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
+from docket.access.models import Permission
+from docket.access.rules import customers_q
 from docket.customers.models import Customer
 from docket.customers.pinyin import pinyin_key
 
@@ -20,7 +23,25 @@ def customers_matching(text: str) -> QuerySet[Customer]:
     return Customer.objects.filter(match).exclude(status=Customer.Status.MERGED)
 
 
-def visible_customers(*, user: AbstractBaseUser) -> QuerySet[Customer]:
-    """Every read of customers that a page or API shows goes through here, so that access
-    rules (issue 5) apply in one place."""
-    return Customer.objects.all()
+def visible_customers(
+    *, user: AbstractBaseUser, permission: str = Permission.VIEW
+) -> QuerySet[Customer]:
+    """Every read of customers that a page or API shows goes through here, so that the
+    access rules (docket.access.rules) apply in one place."""
+    return Customer.objects.filter(customers_q(user, permission))
+
+
+def visible_document_count(user: AbstractBaseUser) -> Coalesce:
+    """An annotation for customers: how many of their live documents the user may see (never
+    counting the ones they may not)."""
+    from docket.documents.selectors import visible_documents
+
+    counts = (
+        visible_documents(user=user, content=False)
+        .filter(customer_id=OuterRef("pk"))
+        .order_by()
+        .values("customer_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), 0)

@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
+from docket.access.models import Permission
+from docket.access.rules import check_can_create_customers, check_customer
 from docket.core.errors import Conflict, InvalidInput
 from docket.customers.models import Contact, Customer
 from docket.search.indexer import index_customer
@@ -40,6 +42,7 @@ def _check_unique_name(*, name: str, kind: str, exclude_id: int | None = None) -
 
 @transaction.atomic
 def customer_create(*, actor: AbstractBaseUser | None, name: str, **fields: Any) -> Customer:
+    check_can_create_customers(actor)
     unknown = set(fields) - set(CUSTOMER_FIELDS)
     if unknown:
         raise InvalidInput(f"unknown customer fields: {', '.join(sorted(unknown))}")
@@ -74,6 +77,7 @@ def _provisional_code() -> str:
 def customer_update(
     *, actor: AbstractBaseUser | None, customer: Customer, **fields: Any
 ) -> Customer:
+    check_customer(actor, Permission.EDIT, customer)
     unknown = set(fields) - set(CUSTOMER_FIELDS)
     if unknown:
         raise InvalidInput(f"unknown customer fields: {', '.join(sorted(unknown))}")
@@ -97,6 +101,8 @@ def customer_merge(
 ) -> Customer:
     """Fold a duplicate into the customer that stays. The source's documents and contacts move
     to the target; the source remains, marked merged, so old references still resolve."""
+    check_customer(actor, Permission.EDIT, source)
+    check_customer(actor, Permission.EDIT, target)
     from docket.documents.models import Document
 
     if source.id == target.id:
@@ -116,6 +122,7 @@ def customer_merge(
 
 
 def contact_create(*, actor: AbstractBaseUser | None, customer: Customer, **fields: Any) -> Contact:
+    check_customer(actor, Permission.EDIT, customer)
     if not (fields.get("name") or "").strip():
         raise InvalidInput("a contact needs a name", field="name")
     contact = Contact(customer=customer, **fields)

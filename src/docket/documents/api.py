@@ -14,6 +14,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from docket.access.api import CatalogWritesMixin
+from docket.access.models import Permission
 from docket.core.errors import InvalidInput, NotFound, TooLarge
 from docket.documents import catalog, naming, selectors, services
 from docket.documents import checkout as checkouts
@@ -127,10 +129,14 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             date_before=_date_param(request, "date_before"),
         )
 
-    def _document(self, pk: str) -> Document:
+    def _document(
+        self, pk: str, permission: str = Permission.VIEW, *, content: bool = True
+    ) -> Document:
         if not str(pk).isdigit():
             raise InvalidInput("a document id is a whole number")
-        return selectors.document_get(user=self.request.user, document_id=int(pk))
+        return selectors.document_get(
+            user=self.request.user, document_id=int(pk), permission=permission, content=content
+        )
 
     @extend_schema(parameters=LIST_FILTERS)
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
@@ -161,11 +167,11 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses=DocumentDetailSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(document_detail_data(self._document(pk)))
+        return Response(document_detail_data(self._document(pk, content=False)))
 
     @extend_schema(request=DocumentUpdateSerializer, responses=DocumentDetailSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
-        document = self._document(pk)
+        document = self._document(pk, Permission.EDIT)
         body = DocumentUpdateSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         fields = dict(body.validated_data)
@@ -174,12 +180,12 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 catalog.tag_get_or_create(actor=request.user, name=n) for n in fields["tags"]
             ]
         services.document_update(actor=request.user, document=document, **fields)
-        return Response(document_detail_data(self._document(pk)))
+        return Response(document_detail_data(self._document(pk, content=False)))
 
     @extend_schema(responses={204: None})
     def destroy(self, request: Request, pk: str) -> Response:
         """Move the document to the trash (restorable from /api/trash/)."""
-        services.document_delete(actor=request.user, document=self._document(pk))
+        services.document_delete(actor=request.user, document=self._document(pk, Permission.DELETE))
         return Response(status=204)
 
     @extend_schema(responses={(200, "image/webp"): OpenApiTypes.BINARY})
@@ -198,7 +204,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str) -> FileResponse:
-        document = self._document(pk)
+        document = self._document(pk, Permission.DOWNLOAD)
         return download_response(document, selectors.current_version(document))
 
     @extend_schema(methods=["get"], responses=VersionSerializer(many=True))
@@ -207,10 +213,11 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get", "post"])
     def versions(self, request: Request, pk: str) -> Response:
-        document = self._document(pk)
         if request.method == "GET":
+            document = self._document(pk, content=False)
             versions = document.versions.select_related("author").order_by("number")
             return Response(VersionSerializer(versions, many=True).data)
+        document = self._document(pk, Permission.EDIT)
         reject_oversized_body(request)
         body = VersionUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -227,7 +234,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>\d+)/download")
     def version_download(self, request: Request, pk: str, number: str) -> FileResponse:
-        document = self._document(pk)
+        document = self._document(pk, Permission.DOWNLOAD)
         return download_response(
             document, selectors.version_get(document=document, number=int(number))
         )
@@ -235,11 +242,12 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=RestoreSerializer, responses={201: VersionSerializer})
     @action(detail=True, methods=["post"], url_path=r"versions/(?P<number>\d+)/restore")
     def version_restore(self, request: Request, pk: str, number: str) -> Response:
+        document = self._document(pk, Permission.EDIT)
         body = RestoreSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         version = services.version_restore(
             actor=request.user,
-            document=self._document(pk),
+            document=document,
             number=int(number),
             comment=body.validated_data.get("comment", ""),
         )
@@ -269,7 +277,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post", "delete"])
     def checkout(self, request: Request, pk: str) -> Response:
-        document = self._document(pk)
+        document = self._document(pk, Permission.EDIT)
         if request.method == "DELETE":
             force = request.query_params.get("force", "").lower() in {"1", "true", "yes"}
             checkouts.document_checkin(actor=request.user, document=document, force=force)
@@ -294,13 +302,17 @@ class TrashViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def restore(self, request: Request, pk: str) -> Response:
         document = selectors.document_get(
-            user=request.user, document_id=int(pk) if pk.isdigit() else -1, include_trashed=True
+            user=request.user,
+            document_id=int(pk) if pk.isdigit() else -1,
+            permission=Permission.DELETE,
+            include_trashed=True,
         )
         services.document_restore_from_trash(actor=request.user, document=document)
         return Response(document_detail_data(document))
 
 
 class DocumentTypeViewSet(
+    CatalogWritesMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
@@ -346,6 +358,7 @@ class DocumentTypeViewSet(
 
 
 class TagViewSet(
+    CatalogWritesMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from docket.access.models import Capability
+from docket.access.rules import check_capability
 from docket.core.errors import Conflict, InvalidInput
 from docket.documents.models import DocumentType, Tag
 
@@ -40,6 +42,7 @@ def _validate_document_type(document_type: DocumentType) -> None:
 def document_type_create(
     *, actor: AbstractBaseUser | None, name: str, code: str, **fields: Any
 ) -> DocumentType:
+    check_capability(actor, Capability.MANAGE_CATALOG)
     document_type = DocumentType(name=name.strip(), code=code.strip(), **fields)
     _validate_document_type(document_type)
     document_type.save()
@@ -51,6 +54,7 @@ def document_type_update(
     *, actor: AbstractBaseUser | None, document_type: DocumentType, **fields: Any
 ) -> DocumentType:
     """Edit a type. Archive numbers already issued keep the pattern they were made with."""
+    check_capability(actor, Capability.MANAGE_CATALOG)
     unknown = set(fields) - set(DOCUMENT_TYPE_FIELDS)
     if unknown:
         raise InvalidInput(f"unknown document type fields: {', '.join(sorted(unknown))}")

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from docket.access.models import Level
 from docket.customers.models import Customer
 
 DEFAULT_NUMBER_PATTERN = "{code}-{year}-{seq:04d}"
@@ -68,6 +69,8 @@ class Document(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="documents")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     notes = models.TextField(blank=True)
+    # 密级: readers need a clearance at least this high (docket.access.rules).
+    confidentiality = models.IntegerField(choices=Level.choices, default=Level.INTERNAL)
     archive_number = models.CharField(max_length=60, unique=True)
     file_stem = models.CharField(max_length=255, blank=True)  # rule-made name, see naming.py
     created_by = models.ForeignKey(

@@ -1,11 +1,13 @@
-"""Every read of documents that an API or page shows. Permission filtering (issue 5's access
-rules) plugs in here, in one place: `visible_documents`."""
+"""Every read of documents that an API or page shows. Each goes through `visible_documents`,
+which asks the access rules (docket.access.rules) which documents the user may see."""
 
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from docket.access.models import Permission
+from docket.access.rules import check_document, documents_q
 from docket.core.errors import NotFound
 from docket.documents.models import Document, Version
 
@@ -15,10 +17,16 @@ _latest_version_number = current_versions.values("number")[:1]
 
 
 def visible_documents(
-    *, user: AbstractBaseUser, include_trashed: bool = False
+    *,
+    user: AbstractBaseUser,
+    permission: str = Permission.VIEW,
+    content: bool = True,
+    include_trashed: bool = False,
 ) -> QuerySet[Document]:
+    """The documents on which the user has `permission`. `content=False`: only their
+    metadata is asked for (lists, a document's page), see access.rules."""
     manager = Document.all_objects if include_trashed else Document.objects
-    return manager.all()
+    return manager.filter(documents_q(user, permission, content=content))
 
 
 def document_list(
@@ -32,7 +40,9 @@ def document_list(
     date_before: datetime.date | None = None,
     trashed: bool = False,
 ) -> QuerySet[Document]:
-    qs = visible_documents(user=user, include_trashed=trashed)
+    # The trash shows what the user could delete (and so may restore).
+    permission = Permission.DELETE if trashed else Permission.VIEW
+    qs = visible_documents(user=user, permission=permission, content=False, include_trashed=trashed)
     if trashed:
         qs = qs.filter(deleted_at__isnull=False)
     if customer is not None:
@@ -55,16 +65,26 @@ def document_list(
 
 
 def document_get(
-    *, user: AbstractBaseUser, document_id: int, include_trashed: bool = False
+    *,
+    user: AbstractBaseUser,
+    document_id: int,
+    permission: str = Permission.VIEW,
+    content: bool = True,
+    include_trashed: bool = False,
 ) -> Document:
+    """The document, if the user may do `permission` with it (with its content, unless
+    `content=False`). NotFound if they may not see it at all, Forbidden if they may see it
+    but not do this."""
     document = (
-        visible_documents(user=user, include_trashed=include_trashed)
+        visible_documents(user=user, content=False, include_trashed=include_trashed)
         .select_related("customer", "document_type")
         .filter(id=document_id)
         .first()
     )
     if document is None:
         raise NotFound(f"no document {document_id}")
+    if permission != Permission.VIEW or content:
+        check_document(user, permission, document)
     return document
 
 

@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from docket.access.models import Permission
+from docket.access.rules import check_customer
 from docket.core.errors import Conflict, InvalidInput, Locked, NotFound
 from docket.customers.models import Customer
 from docket.documents.filenames import escape_original_name
@@ -76,7 +78,7 @@ def document_upload(
     notes: str = "",
     comment: str = "",
 ) -> Document:
-    _check_customer_is_live(customer)
+    _check_upload_to(actor, customer)
     stored, mime_type = _store_file(file)
     return document_create_from_blob(
         actor=actor,
@@ -93,7 +95,8 @@ def document_upload(
     )
 
 
-def _check_customer_is_live(customer: Customer) -> None:
+def _check_upload_to(actor: AbstractBaseUser | None, customer: Customer) -> None:
+    check_customer(actor, Permission.UPLOAD, customer)
     if customer.status == Customer.Status.MERGED:
         raise InvalidInput(
             "this customer was merged into another; file under that one", field="customer"
@@ -117,7 +120,7 @@ def document_create_from_blob(
 ) -> Document:
     """The document and its first version, for bytes already in the blob store. With `text`
     (the ingest pipeline extracted it) the version is complete; without, extraction is queued."""
-    _check_customer_is_live(customer)
+    _check_upload_to(actor, customer)
     original_name = escape_original_name(filename or "")
     with transaction.atomic():
         year = (document_date or timezone.localdate()).year

@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from docket.access.rules import ingest_jobs_q
 from docket.core.errors import InvalidInput
 from docket.documents.serializers import DocumentTypeField, TagNamesField, customer_field
 from docket.ingest import services
@@ -89,7 +90,9 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self) -> QuerySet[IngestJob]:
-        qs = IngestJob.objects.select_related("customer", "document_type", "document")
+        qs = IngestJob.objects.filter(ingest_jobs_q(self.request.user)).select_related(
+            "customer", "document_type", "document"
+        )
         params = self.request.query_params
         if params.get("inbox", "").lower() in {"1", "true", "yes"}:
             qs = qs.filter(state__in=INBOX_STATES)
@@ -135,12 +138,13 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=IngestRetrySerializer, responses={202: IngestJobSerializer})
     @action(detail=True, methods=["post"])
     def retry(self, request: Request, pk: str) -> Response:
+        job = self.get_object()
         body = IngestRetrySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         job = services.ingest_retry(
             actor=request.user,
-            job=self.get_object(),
+            job=job,
             password=data.get("password"),
             customer=data.get("customer"),
             document_type=data.get("type"),

@@ -3,6 +3,7 @@
 
 from rest_framework import serializers, viewsets
 
+from docket.access.api import CatalogWritesMixin
 from docket.customers.models import Customer
 from docket.documents.models import DocumentType, Tag
 from docket.ingest.classify import Rule, validate_rule
@@ -64,6 +65,6 @@ class MatchRuleSerializer(serializers.ModelSerializer):
         }
 
 
-class MatchRuleViewSet(viewsets.ModelViewSet):
+class MatchRuleViewSet(CatalogWritesMixin, viewsets.ModelViewSet):
     serializer_class = MatchRuleSerializer
     queryset = MatchRule.objects.all()

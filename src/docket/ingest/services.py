@@ -13,6 +13,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from docket.access.models import Permission
+from docket.access.rules import check_customer
 from docket.core.errors import Conflict, InvalidInput
 from docket.customers.models import Customer
 from docket.documents.filenames import escape_original_name
@@ -40,6 +42,8 @@ def ingest_submit(
 ) -> IngestJob:
     """Accept a file: its bytes are stored, its job committed and queued. `fields` seeds what
     the source already knows (an e-mail's sender)."""
+    if customer is not None:
+        check_customer(actor, Permission.UPLOAD, customer)
     if customer is not None and customer.status == Customer.Status.MERGED:
         raise InvalidInput("this customer was merged into another", field="customer")
     stored = get_blob_store().put(file, max_bytes=max_upload_bytes())

@@ -20,7 +20,7 @@ from docket.customers.models import Customer
 from docket.customers.selectors import customers_matching, visible_customers
 from docket.documents.selectors import visible_documents
 from docket.search.backends import get_backend
-from docket.search.facets import Candidate, facet_counts
+from docket.search.facets import CANDIDATE_COLUMNS, CANDIDATE_FIELDS, Candidate, facet_counts
 from docket.search.filters import (
     Understood,
     date_understood,
@@ -67,7 +67,7 @@ def search(
     filters = list(params.filters)
     understood: list[Understood] = []
     for field_filter in parsed.fields:
-        resolved = resolve_field(field_filter, today)
+        resolved = resolve_field(field_filter, today, user)
         filters.append(resolved.q)
         understood += [resolved.understood] if resolved.understood else []
         notices += [resolved.notice] if resolved.notice else []
@@ -78,7 +78,7 @@ def search(
     elif parsed.date:  # searched as the words they are
         expr = _and(expr, Term(parsed.date.text, tuple(tokenize(parsed.date.text))))
     if params.understand:
-        reading = understand(expr)
+        reading = understand(expr, user)
         expr, filters, understood = (
             reading.expr,
             filters + reading.filters,
@@ -115,13 +115,14 @@ def run(
         # The index's own order: SQLite's FTS5 walks rowids backwards without sorting. The
         # rank comes in the same pass (a second pass would read the index again).
         newest = backend.ranked(matched, positive).order_by("-search_entry")
-    fields = ("id", "customer_id", "document_type_id", "document_date", "created_at", "rank")
-    rows = list(newest.values_list(*fields)[: CANDIDATE_CAP + 1])
+    newest = newest.annotate(**CANDIDATE_COLUMNS)
+    rows = list(newest.values_list(*CANDIDATE_FIELDS)[: CANDIDATE_CAP + 1])
     count_exact = len(rows) <= CANDIDATE_CAP
-    ranks = {row[0]: row[-1] for row in rows} if positive is not None and count_exact else {}
+    ranked = positive is not None and count_exact
     if positive is not None and not count_exact and params.sort == "relevance":
         notices.append(f"more than {CANDIDATE_CAP:,} documents match: the newest come first")
-    candidates = [Candidate(*row[:-1], rank=ranks.get(row[0])) for row in rows[:CANDIDATE_CAP]]
+    make = Candidate._make if ranked else lambda row: Candidate(*row[:-1], rank=None)
+    candidates = [make(row) for row in rows[:CANDIDATE_CAP]]
     start = (max(params.page, 1) - 1) * params.page_size
     end = start + params.page_size
     if not count_exact and (params.sort == "oldest" or end > CANDIDATE_CAP):
@@ -132,7 +133,7 @@ def run(
     elif not count_exact:  # the candidates are the newest matches, newest first
         page = [(c.id, None) for c in candidates[start:end]]
     else:
-        ordered = sorted(candidates, key=_sort_key(params.sort, ranks))
+        ordered = sorted(candidates, key=_sort_key(params.sort, ranked))
         page = [(c.id, c.rank) for c in ordered[start:end]]
     return SearchResult(
         hits=hits_for(page, positive),
@@ -145,12 +146,12 @@ def run(
     )
 
 
-def _sort_key(sort: str, ranks: dict[int, float]):  # noqa: ANN202 (a key function)
+def _sort_key(sort: str, ranked: bool):  # noqa: ANN202 (a key function)
     if sort == "oldest":
-        return lambda c: (c.created_at, c.id)
-    if sort == "newest" or not ranks:
-        return lambda c: (-c.created_at.timestamp(), -c.id)
-    return lambda c: (-c.rank, -c.created_at.timestamp(), -c.id)
+        return lambda c: (c.created, c.id)
+    if sort == "newest" or not ranked:
+        return lambda c: (-c.created, -c.id)
+    return lambda c: (-c.rank, -c.created, -c.id)
 
 
 def split_negatives(expr: Node | None, notices: list[str]) -> tuple[Node | None, list[Node]]:

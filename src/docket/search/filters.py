@@ -6,9 +6,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
-from docket.customers.selectors import customers_matching
+from docket.customers.selectors import customers_matching, visible_customers
 from docket.documents.models import Document, DocumentType, Tag
 from docket.search.dates import DateRange, parse_date_value
 from docket.search.query import FieldFilter
@@ -58,8 +59,11 @@ def tag_q(tag_ids: list[int]) -> Q:
     return Q(id__in=through.values("document_id"))
 
 
-def resolve_customer(text: str) -> Resolved | None:
-    found = list(customers_matching(text).values("id", "name")[: MAX_CUSTOMERS + 1])
+def resolve_customer(text: str, user: AbstractBaseUser) -> Resolved | None:
+    """The customers the user may see that the text names (never one they may not: the
+    names would show in `understood`)."""
+    matching = customers_matching(text).filter(id__in=visible_customers(user=user).values("id"))
+    found = list(matching.values("id", "name")[: MAX_CUSTOMERS + 1])
     if not found or len(found) > MAX_CUSTOMERS:
         return None
     understood = Understood("customer", text, found)
@@ -121,7 +125,6 @@ def _date(kind: str, text: str, today: datetime.date) -> Resolved | None:
 
 
 _RESOLVERS = {
-    "customer": resolve_customer,
     "type": resolve_type,
     "tag": _tag,
     "status": _status,
@@ -130,12 +133,19 @@ _RESOLVERS = {
 }
 
 
-def resolve_field(field_filter: FieldFilter, today: datetime.date) -> Resolved:
+def resolve_field(
+    field_filter: FieldFilter, today: datetime.date, user: AbstractBaseUser
+) -> Resolved:
     """The Q for one `field:value` of a query. A value that names nothing matches nothing (the
     user asked for that customer), with a notice saying so."""
     name, value = field_filter.field, field_filter.value
     dated = name in ("date", "created")
-    resolved = _date(name, value, today) if dated else _RESOLVERS[name](value)
+    if dated:
+        resolved = _date(name, value, today)
+    elif name == "customer":
+        resolved = resolve_customer(value, user)
+    else:
+        resolved = _RESOLVERS[name](value)
     if resolved is None:
         return Resolved(Q(pk__in=[]), notice=f"no {name} matches {value!r}")
     if field_filter.negated:

@@ -6,6 +6,7 @@ understood, so a person can see it and undo it."""
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
 from docket.search.filters import Resolved, Understood, resolve_customer, resolve_type
@@ -22,7 +23,7 @@ class Reading:
     understood: list[Understood]
 
 
-def understand(expr: Node | None) -> Reading:
+def understand(expr: Node | None, user: AbstractBaseUser) -> Reading:
     """Take the words that name customers or types out of the query and make them filters."""
     if expr is None:
         return Reading(None, [], [])
@@ -31,7 +32,7 @@ def understand(expr: Node | None) -> Reading:
     filters: list[Q] = []
     understood: list[Understood] = []
     for child in children:
-        found = _entities(child) if isinstance(child, Term) else None
+        found = _entities(child, user) if isinstance(child, Term) else None
         if found is None:
             kept.append(child)
             continue
@@ -41,7 +42,7 @@ def understand(expr: Node | None) -> Reading:
     return Reading(_rebuild(kept), filters, understood)
 
 
-def _entities(term: Term) -> list[Resolved] | None:
+def _entities(term: Term, user: AbstractBaseUser) -> list[Resolved] | None:
     """What each part of a word names (ABC的合同 → customer, type), or None if any part names
     nothing: then the word is searched as text."""
     if term.quoted or term.prefix:
@@ -53,7 +54,7 @@ def _entities(term: Term) -> list[Resolved] | None:
     for part in parts:
         resolved = resolve_type(part)
         if resolved is None and len(part) >= MIN_CUSTOMER_CHARS:
-            resolved = resolve_customer(part)
+            resolved = resolve_customer(part, user)
         if resolved is None:
             return None
         found.append(resolved)

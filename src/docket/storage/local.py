@@ -1,29 +1,24 @@
 """Blobs in a local directory: ROOT/ab/cd/abcd…(64 hex). Writes go to ROOT/tmp first."""
 
 import contextlib
-import hashlib
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from docket.core.errors import NotFound
-from docket.storage.blobstore import (
-    CHUNK_SIZE,
-    SHA256_RE,
-    BlobStore,
-    StoredBlob,
-    check_sha256,
-    copy_hashing,
-)
+from docket.storage.blobstore import SHA256_RE, BlobStore, StoredBlob, check_sha256
+from docket.storage.crypto import Keyring
 
 
 class LocalBlobStore(BlobStore):
-    def __init__(self, root: str | Path) -> None:
+    def __init__(self, root: str | Path, *, keyring: Keyring | None = None) -> None:
         self.root = Path(root)
         self.tmp_dir = self.root / "tmp"
+        if keyring is not None:
+            self.keyring = keyring
 
     def path(self, sha256: str) -> Path:
         check_sha256(sha256)
@@ -34,7 +29,7 @@ class LocalBlobStore(BlobStore):
         fd, tmp_name = tempfile.mkstemp(dir=self.tmp_dir, prefix="upload-", suffix=".part")
         try:
             with os.fdopen(fd, "wb") as out:
-                sha256, size = copy_hashing(stream, out, max_bytes=max_bytes)
+                sha256, size = self.write_content(stream, out, max_bytes=max_bytes)
                 out.flush()
                 os.fsync(out.fileno())
             final = self.path(sha256)
@@ -50,29 +45,37 @@ class LocalBlobStore(BlobStore):
                 os.unlink(tmp_name)
             raise
 
-    def open(self, sha256: str) -> BinaryIO:
+    def open_stored(self, sha256: str) -> tuple[BinaryIO, int]:
         try:
-            return open(self.path(sha256), "rb")  # noqa: SIM115 (the caller closes it)
+            f = open(self.path(sha256), "rb")  # noqa: SIM115 (the caller closes it)
         except FileNotFoundError:
             raise NotFound(f"blob {sha256} is missing from the store") from None
+        return f, os.fstat(f.fileno()).st_size
 
-    def measure(self, sha256: str) -> tuple[int, str]:
-        # One open for both answers: the check's cost on many small blobs is per file.
-        digest = hashlib.sha256()
-        with self.open(sha256) as f:
-            size = os.fstat(f.fileno()).st_size
-            while chunk := f.read(CHUNK_SIZE):
-                digest.update(chunk)
-        return size, digest.hexdigest()
+    def replace_stored(self, sha256: str, write: Callable[[BinaryIO], object]) -> None:
+        final = self.path(sha256)
+        try:
+            mtime = final.stat().st_mtime
+        except FileNotFoundError:
+            raise NotFound(f"blob {sha256} is missing from the store") from None
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=self.tmp_dir, prefix="rewrite-", suffix=".part")
+        try:
+            with os.fdopen(fd, "w+b") as out:
+                write(out)
+                out.flush()
+                os.fsync(out.fileno())
+            # modified_at is when the content was stored; orphan cleanup goes by it.
+            os.utime(tmp_name, (mtime, mtime))
+            os.replace(tmp_name, final)
+            _fsync_dir(final.parent)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_name)
+            raise
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
-
-    def size(self, sha256: str) -> int:
-        try:
-            return self.path(sha256).stat().st_size
-        except FileNotFoundError:
-            raise NotFound(f"blob {sha256} is missing from the store") from None
 
     def modified_at(self, sha256: str) -> float:
         try:
@@ -84,15 +87,19 @@ class LocalBlobStore(BlobStore):
         if not self.root.is_dir():
             return
         # os.scandir, not Path.iterdir: the check walks every blob, and per-entry cost adds up.
-        for first in os.scandir(self.root):
-            if first.name == "tmp" or not first.is_dir():
-                continue
-            for second in os.scandir(first.path):
-                if not second.is_dir():
-                    continue  # a stray file is not a blob
-                for blob in os.scandir(second.path):
-                    if SHA256_RE.fullmatch(blob.name) and blob.is_file():
-                        yield blob.name
+        # Each in `with`: a caller that stops early (an interrupted `docket keys`) closes them.
+        with os.scandir(self.root) as firsts:
+            for first in firsts:
+                if first.name == "tmp" or not first.is_dir():
+                    continue
+                with os.scandir(first.path) as seconds:
+                    for second in seconds:
+                        if not second.is_dir():
+                            continue  # a stray file is not a blob
+                        with os.scandir(second.path) as blobs:
+                            for blob in blobs:
+                                if SHA256_RE.fullmatch(blob.name) and blob.is_file():
+                                    yield blob.name
 
     def delete(self, sha256: str) -> None:
         with contextlib.suppress(FileNotFoundError):

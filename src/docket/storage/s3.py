@@ -1,9 +1,10 @@
 """Blobs in an S3-compatible bucket: PREFIX + ab/abcd…(64 hex). One PUT per new blob."""
 
 import base64
+import hashlib
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO, cast
 
 import boto3
@@ -11,7 +12,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from docket.core.errors import NotFound
-from docket.storage.blobstore import SHA256_RE, BlobStore, StoredBlob, check_sha256, copy_hashing
+from docket.storage.blobstore import CHUNK_SIZE, SHA256_RE, BlobStore, StoredBlob, check_sha256
+from docket.storage.crypto import Keyring
 
 # Uploads are spooled locally because the digest (the key) is only known after the last byte,
 # and S3 has no rename; past this size the spool spills to disk instead of holding RAM.
@@ -25,10 +27,14 @@ def _code(error: ClientError) -> str:
 
 
 class S3BlobStore(BlobStore):
-    def __init__(self, client: Any, bucket: str, *, prefix: str = "blobs/") -> None:
+    def __init__(
+        self, client: Any, bucket: str, *, prefix: str = "blobs/", keyring: Keyring | None = None
+    ) -> None:
         self.client = client  # boto3 clients are thread-safe; one is shared by all threads
         self.bucket = bucket
         self.prefix = prefix
+        if keyring is not None:
+            self.keyring = keyring
         self._bucket_ready = False
         self._bucket_lock = threading.Lock()
 
@@ -46,7 +52,10 @@ class S3BlobStore(BlobStore):
             config=Config(s3={"addressing_style": "path"}) if endpoint_url else None,
         )
         return cls(
-            client, config.get("S3_BUCKET") or "docket", prefix=config.get("S3_PREFIX", "blobs/")
+            client,
+            config.get("S3_BUCKET") or "docket",
+            prefix=config.get("S3_PREFIX", "blobs/"),
+            keyring=Keyring.from_config(config),
         )
 
     def key(self, sha256: str) -> str:
@@ -56,25 +65,19 @@ class S3BlobStore(BlobStore):
     def put(self, stream: BinaryIO, *, max_bytes: int | None = None) -> StoredBlob:
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_BYTES) as spool:
             # Raises TooLarge / InvalidInput before anything reaches the bucket.
-            sha256, size = copy_hashing(stream, cast(BinaryIO, spool), max_bytes=max_bytes)
+            sha256, size = self.write_content(stream, cast(BinaryIO, spool), max_bytes=max_bytes)
             key = self.key(sha256)
             self._ensure_bucket()
             if self._head(key) is not None:
                 return StoredBlob(sha256=sha256, size=size, created=False)
-            spool.seek(0)
+            # Encrypted, the stored bytes are not the content: S3 checks their own digest.
+            stored_sha256 = sha256 if self.keyring.current is None else None
             # A single PUT is atomic: readers see the whole object or none. A concurrent identical
-            # put just writes the same bytes again. The checksum makes S3 reject bytes that
-            # changed on the way, so a stored blob always matches its name.
-            self.client.put_object(
-                Bucket=self.bucket,
-                Key=key,
-                Body=spool,
-                ContentLength=size,
-                ChecksumSHA256=base64.b64encode(bytes.fromhex(sha256)).decode("ascii"),
-            )
+            # put just writes the same content again.
+            self._put_spool(key, cast(BinaryIO, spool), stored_sha256)
             return StoredBlob(sha256=sha256, size=size, created=True)
 
-    def open(self, sha256: str) -> BinaryIO:
+    def open_stored(self, sha256: str) -> tuple[BinaryIO, int]:
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))
         except ClientError as error:
@@ -82,13 +85,37 @@ class S3BlobStore(BlobStore):
                 raise NotFound(f"blob {sha256} is missing from the store") from None
             raise
         # StreamingBody is an IOBase: read(n), read() and `with` all work; the caller closes it.
-        return cast(BinaryIO, response["Body"])
+        return cast(BinaryIO, response["Body"]), int(response["ContentLength"])
+
+    def read_stored_head(self, sha256: str, n: int) -> tuple[bytes, int]:
+        # One ranged GET answers both: the first bytes, and the length in Content-Range.
+        try:
+            response = self.client.get_object(
+                Bucket=self.bucket, Key=self.key(sha256), Range=f"bytes=0-{n - 1}"
+            )
+        except ClientError as error:
+            if _code(error) in _MISSING_CODES:
+                raise NotFound(f"blob {sha256} is missing from the store") from None
+            if _code(error) == "InvalidRange":  # an empty object has no byte 0
+                return b"", 0
+            raise
+        with response["Body"] as body:
+            head = body.read(n)
+        content_range = response.get("ContentRange") or ""  # "bytes 0-95/1234"
+        total = content_range.rpartition("/")[2]
+        return head, int(total) if total.isdigit() else int(response["ContentLength"])
+
+    def replace_stored(self, sha256: str, write: Callable[[BinaryIO], object]) -> None:
+        # S3 has no rename, but a PUT over a key is atomic: readers see old or new bytes.
+        key = self.key(sha256)
+        if self._head(key) is None:
+            raise NotFound(f"blob {sha256} is missing from the store")
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_BYTES) as spool:
+            write(cast(BinaryIO, spool))
+            self._put_spool(key, cast(BinaryIO, spool), None)
 
     def exists(self, sha256: str) -> bool:
         return self._head(self.key(sha256)) is not None
-
-    def size(self, sha256: str) -> int:
-        return int(self._head_or_raise(sha256)["ContentLength"])
 
     def modified_at(self, sha256: str) -> float:
         return self._head_or_raise(sha256)["LastModified"].timestamp()
@@ -113,6 +140,25 @@ class S3BlobStore(BlobStore):
         except ClientError as error:
             if _code(error) not in _MISSING_CODES:
                 raise
+
+    def _put_spool(self, key: str, spool: BinaryIO, stored_sha256: str | None) -> None:
+        """PUT the spool's bytes. The checksum makes S3 reject bytes that changed on the way,
+        so a stored object always matches what was written; it is hashed here when not known."""
+        size = spool.seek(0, 2)
+        if stored_sha256 is None:
+            spool.seek(0)
+            digest = hashlib.sha256()
+            while chunk := spool.read(CHUNK_SIZE):
+                digest.update(chunk)
+            stored_sha256 = digest.hexdigest()
+        spool.seek(0)
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=key,
+            Body=spool,
+            ContentLength=size,
+            ChecksumSHA256=base64.b64encode(bytes.fromhex(stored_sha256)).decode("ascii"),
+        )
 
     def _head(self, key: str) -> dict[str, Any] | None:
         try:

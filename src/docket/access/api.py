@@ -1,0 +1,142 @@
+"""Roles, teams, members (a user's role, team and clearance) and grants, over the API.
+
+Roles, teams and members are administration (`manage_users`); grants can also be given by
+whoever holds `manage` on the customer or document (a manager for their team's customers).
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from docket.access import rules, services
+from docket.access.models import Capability, Grant, Level, Member, Permission, Role, Scope, Team
+from docket.customers.models import Customer
+from docket.documents.models import Document
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    scope = serializers.ChoiceField(choices=Scope.choices)
+    permissions = serializers.ListField(child=serializers.ChoiceField(Permission.choices))
+    capabilities = serializers.ListField(child=serializers.ChoiceField(Capability.choices))
+
+    class Meta:
+        model = Role
+        fields = ["id", "code", "name", "description", "scope", "permissions", "capabilities"]
+        fields += ["requires_2fa"]
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["id", "name", "parent"]
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    clearance = serializers.ChoiceField(choices=Level.choices, required=False)
+
+    class Meta:
+        model = Member
+        fields = ["id", "user", "username", "role", "team", "clearance"]
+
+
+class GrantSerializer(serializers.ModelSerializer):
+    permission = serializers.ChoiceField(choices=Permission.choices)
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(), required=False, allow_null=True
+    )
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), required=False, allow_null=True
+    )
+    customer = serializers.PrimaryKeyRelatedField(
+        queryset=Customer.objects.all(), required=False, allow_null=True
+    )
+    document = serializers.PrimaryKeyRelatedField(
+        queryset=Document.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Grant
+        fields = ["id", "permission", "user", "team", "customer", "document", "granted_by"]
+        fields += ["created_at"]
+        read_only_fields = ["granted_by", "created_at"]
+
+
+class CatalogWritesMixin:
+    """For viewsets of shared lists (types, tags, rules): everyone reads them, only roles
+    with `manage_catalog` change them."""
+
+    def initial(self, request: Request, *args: object, **kwargs: object) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            rules.check_capability(request.user, Capability.MANAGE_CATALOG)
+
+
+class AdministrationViewSet(viewsets.ModelViewSet):
+    """Reading and changing needs `manage_users`."""
+
+    def initial(self, request: Request, *args: object, **kwargs: object) -> None:
+        super().initial(request, *args, **kwargs)
+        rules.check_capability(request.user, Capability.MANAGE_USERS)
+
+
+class RoleViewSet(AdministrationViewSet):
+    serializer_class = RoleSerializer
+    queryset = Role.objects.all()
+
+
+class TeamViewSet(AdministrationViewSet):
+    serializer_class = TeamSerializer
+    queryset = Team.objects.all()
+
+
+class MemberViewSet(AdministrationViewSet):
+    serializer_class = MemberSerializer
+    queryset = Member.objects.select_related("user", "role", "team").order_by("user__username")
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer: MemberSerializer) -> None:
+        self._save(serializer, serializer.validated_data.pop("user"))
+
+    def perform_update(self, serializer: MemberSerializer) -> None:
+        serializer.validated_data.pop("user", None)
+        self._save(serializer, serializer.instance.user)
+
+    def _save(self, serializer: MemberSerializer, user: object) -> None:
+        serializer.instance = services.member_set(
+            actor=self.request.user, user=user, **serializer.validated_data
+        )
+
+
+class GrantViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Grants the user may manage: all of them with `manage_users`, otherwise those on the
+    customers and documents where they hold `manage`."""
+
+    serializer_class = GrantSerializer
+
+    def get_queryset(self) -> QuerySet[Grant]:
+        user = self.request.user
+        grants = Grant.objects.select_related("user", "team").order_by("id")
+        if rules.has_capability(user, Capability.MANAGE_USERS):
+            return grants
+        customers = Customer.objects.filter(rules.customers_q(user, Permission.MANAGE))
+        documents = Document.all_objects.filter(rules.documents_q(user, Permission.MANAGE))
+        return grants.filter(
+            Q(customer_id__in=customers.values("id")) | Q(document_id__in=documents.values("id"))
+        )
+
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        grant = services.grant_add(actor=request.user, **body.validated_data)
+        return Response(self.get_serializer(grant).data, status=201)
+
+    def perform_destroy(self, instance: Grant) -> None:
+        services.grant_remove(actor=self.request.user, grant=instance)
