@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from docket.access import seeds
 from docket.access import services as access_services
+from docket.access.models import Member
 from docket.customers.models import Customer
 from docket.customers.services import customer_create
 from docket.demo.pdfgen import make_pdf
@@ -47,9 +48,8 @@ def user_with_role(
     person = get_user_model().objects.create_user(
         username=username, password=password or f"pw-{username}-123"
     )
-    access_services.member_set(
-        actor=None, user=person, role=access_services.role_by_code(role), **member
-    )
+    # Set up directly, not through member_set: a fixture is not a permission change to audit.
+    Member.objects.create(user=person, role=access_services.role_by_code(role), **member)
     return person
 
 

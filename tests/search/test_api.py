@@ -160,3 +160,19 @@ def test_saved_search_filters_are_validated(api):
         "/api/search/saved/", {"name": "x", "filters": {"tag": ["abc"]}}, format="json"
     )
     assert response.status_code == 400
+
+
+def test_renaming_a_saved_search_to_a_name_in_use_is_a_conflict_and_changes_nothing(api):
+    first = api.post(
+        "/api/search/saved/", {"name": "上海合同", "query": "上海 合同"}, format="json"
+    )
+    second = api.post(
+        "/api/search/saved/", {"name": "北京发票", "query": "北京 发票"}, format="json"
+    )
+    url = f"/api/search/saved/{second.json()['id']}/"
+    for method in (api.put, api.patch):
+        response = method(url, {"name": "上海合同", "query": "北京 发票"}, format="json")
+        assert response.status_code == 409
+    assert api.get(url).json()["name"] == "北京发票"
+    assert api.patch(url, {"name": "北京发票"}, format="json").status_code == 200  # its own name
+    assert first.status_code == 201

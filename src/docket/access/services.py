@@ -6,6 +6,8 @@ from django.db import transaction
 
 from docket.access import rules
 from docket.access.models import Capability, Grant, Level, Member, Permission, Role, Team
+from docket.audit.models import AuditEvent
+from docket.audit.services import audit_record
 from docket.core.errors import InvalidInput
 
 UNSET = object()
@@ -33,6 +35,13 @@ def member_set(
         member.clearance = clearance  # type: ignore[assignment]
     member.save()
     rules.forget(user)
+    _record(
+        actor,
+        user=user.get_username(),
+        role=member.role.code if member.role else None,
+        team=member.team.name if member.team else None,
+        clearance=member.clearance,
+    )
     return member
 
 
@@ -78,10 +87,40 @@ def grant_add(
         document=document,
         defaults={"granted_by": actor},
     )
+    _record_grant(actor, grant, "added")
     return grant
 
 
 @transaction.atomic
 def grant_remove(*, actor: AbstractBaseUser | None, grant: Grant) -> None:
     _check_can_grant(actor, customer=grant.customer, document=grant.document)
+    _record_grant(actor, grant, "removed")
     grant.delete()
+
+
+def _record_grant(actor: AbstractBaseUser | None, grant: Grant, change: str) -> None:
+    _record(
+        actor,
+        document_id=grant.document_id,
+        customer_id=grant.customer_id,
+        grant=change,
+        permission=grant.permission,
+        user=grant.user.get_username() if grant.user else None,
+        team=grant.team.name if grant.team else None,
+    )
+
+
+def _record(
+    actor: AbstractBaseUser | None,
+    *,
+    document_id: int | None = None,
+    customer_id: int | None = None,
+    **details: object,
+) -> None:
+    audit_record(
+        action=AuditEvent.Action.PERMISSION_CHANGE,
+        actor=actor,
+        document_id=document_id,
+        customer_id=customer_id,
+        details=details,
+    )

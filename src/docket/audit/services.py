@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from docket.audit import alerts
 from docket.audit.chain import CANONICAL_FIELDS, chain_hash, clean_details, clean_ip, clean_text
+from docket.audit.context import current_request
 from docket.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from docket.core.errors import InvalidInput
 
@@ -62,6 +63,7 @@ def audit_record(
     if outcome not in AuditEvent.Outcome.values:
         raise InvalidInput(f"unknown audit outcome {outcome!r}", field="outcome")
     user = actor if actor is not None and actor.is_authenticated else None
+    request = request if request is not None else current_request.get()
     meta = getattr(request, "META", None) or {}
     event = AuditEvent(
         actor=user,

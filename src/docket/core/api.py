@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from docket.core.errors import DocketError
+from docket.core.errors import DocketError, Forbidden
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -47,6 +47,8 @@ def _error(code: str, message: str, status_code: int, fields: Any = None) -> Res
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, Forbidden):
+        _record_denial(context)
     if isinstance(exc, DocketError):
         fields = {exc.field: [exc.message]} if exc.field else None
         return _error(exc.code, exc.message, exc.status_code, fields)
@@ -80,3 +82,25 @@ def _first_message(detail: Any) -> str:
     if isinstance(detail, list) and detail:
         return _first_message(detail[0])
     return str(detail)
+
+
+def _record_denial(context: dict) -> None:
+    """A refused action goes into the audit trail (the request then ends with the 403, so
+    the event is committed on its own)."""
+    from docket.audit.models import AuditEvent
+    from docket.audit.services import audit_record
+
+    request, view = context.get("request"), context.get("view")
+    if request is None:
+        return
+    kwargs = getattr(view, "kwargs", {}) or {}
+    pk = kwargs.get("pk")
+    on_document = getattr(view, "basename", "") in ("document", "trash")
+    read = request.method in ("GET", "HEAD")
+    audit_record(
+        action=AuditEvent.Action.VIEW if read else AuditEvent.Action.EDIT,
+        actor=request.user,
+        outcome=AuditEvent.Outcome.DENIED,
+        document_id=int(pk) if on_document and str(pk).isdigit() else None,
+        details={"method": request.method, "path": request.path[:300]},
+    )

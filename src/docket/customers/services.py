@@ -7,6 +7,8 @@ from django.db import IntegrityError, transaction
 
 from docket.access.models import Permission
 from docket.access.rules import check_can_create_customers, check_customer
+from docket.audit.models import AuditEvent
+from docket.audit.services import audit_record
 from docket.core.errors import Conflict, InvalidInput
 from docket.customers.models import Contact, Customer
 from docket.search.indexer import index_customer
@@ -92,6 +94,7 @@ def customer_update(
     customer.save()
     if "name" in fields:
         index_customer(customer.id)  # its documents' entries carry the name
+    _record(actor, customer, fields=sorted(fields))
     return customer
 
 
@@ -118,6 +121,8 @@ def customer_merge(
     source.save(update_fields=["status", "merged_into", "updated_at"])
     target.refresh_from_db()
     index_customer(target.id)
+    _record(actor, source, merged_into=target.id)
+    _record(actor, target, merged_from=source.id)
     return target
 
 
@@ -129,3 +134,9 @@ def contact_create(*, actor: AbstractBaseUser | None, customer: Customer, **fiel
     contact.full_clean()
     contact.save()
     return contact
+
+
+def _record(actor: AbstractBaseUser | None, customer: Customer, **details: Any) -> None:
+    audit_record(
+        action=AuditEvent.Action.EDIT, actor=actor, customer_id=customer.pk, details=details
+    )

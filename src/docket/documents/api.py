@@ -16,6 +16,10 @@ from rest_framework.response import Response
 
 from docket.access.api import CatalogWritesMixin
 from docket.access.models import Permission
+from docket.audit.models import AuditEvent
+from docket.audit.selectors import filter_audit_events
+from docket.audit.serializers import AuditEventSerializer
+from docket.audit.services import audit_record
 from docket.core.errors import InvalidInput, NotFound, TooLarge
 from docket.documents import catalog, naming, selectors, services
 from docket.documents import checkout as checkouts
@@ -86,6 +90,18 @@ def reject_oversized_body(request: Request) -> None:
 # The document's processing state, from its current version's text extraction; the job's own
 # detail (running, failure reason) is at /api/tasks/{task_id}/.
 PROCESSING_STATE = {"pending": "queued", "failed": "failed"}
+
+
+def record_read(request: Request, action: str, document: Document, **details: object) -> None:
+    """The audit event of a look at a document (reads have no service to record them)."""
+    audit_record(
+        action=action,
+        actor=request.user,
+        document_id=document.pk,
+        customer_id=document.customer_id,
+        request=request,
+        details=details or None,
+    )
 
 
 def download_response(document: Document, version: Version) -> FileResponse:
@@ -167,7 +183,9 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses=DocumentDetailSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(document_detail_data(self._document(pk, content=False)))
+        document = self._document(pk, content=False)
+        record_read(request, AuditEvent.Action.VIEW, document)
+        return Response(document_detail_data(document))
 
     @extend_schema(request=DocumentUpdateSerializer, responses=DocumentDetailSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
@@ -194,7 +212,9 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """A small WebP picture of the current version's first page (PDF, images, scans)."""
         from docket.ingest.thumbnails import thumbnail_for
 
-        image = thumbnail_for(selectors.current_version(self._document(pk)))
+        document = self._document(pk)
+        image = thumbnail_for(selectors.current_version(document))
+        record_read(request, AuditEvent.Action.PREVIEW, document)
         if image is None:
             raise NotFound("this document's format has no page to show")
         response = HttpResponse(image, content_type="image/webp")
@@ -205,7 +225,9 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str) -> FileResponse:
         document = self._document(pk, Permission.DOWNLOAD)
-        return download_response(document, selectors.current_version(document))
+        version = selectors.current_version(document)
+        record_read(request, AuditEvent.Action.DOWNLOAD, document, version=version.number)
+        return download_response(document, version)
 
     @extend_schema(methods=["get"], responses=VersionSerializer(many=True))
     @extend_schema(
@@ -235,9 +257,9 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>\d+)/download")
     def version_download(self, request: Request, pk: str, number: str) -> FileResponse:
         document = self._document(pk, Permission.DOWNLOAD)
-        return download_response(
-            document, selectors.version_get(document=document, number=int(number))
-        )
+        version = selectors.version_get(document=document, number=int(number))
+        record_read(request, AuditEvent.Action.DOWNLOAD, document, version=version.number)
+        return download_response(document, version)
 
     @extend_schema(request=RestoreSerializer, responses={201: VersionSerializer})
     @action(detail=True, methods=["post"], url_path=r"versions/(?P<number>\d+)/restore")
@@ -252,6 +274,16 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             comment=body.validated_data.get("comment", ""),
         )
         return Response(VersionSerializer(version).data, status=201)
+
+    @extend_schema(responses=AuditEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, pk: str) -> Response:
+        """What happened to this document, newest first: its audit events (everyone who may
+        see the document may see its history)."""
+        document = self._document(pk, content=False)
+        events = filter_audit_events(document_id=document.pk)
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(AuditEventSerializer(page, many=True).data)
 
     @extend_schema(
         parameters=[

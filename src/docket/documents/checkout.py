@@ -9,8 +9,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from docket.access.models import Permission
+from docket.access.rules import may_document
+from docket.audit.models import AuditEvent
 from docket.core.errors import Conflict, Forbidden, InvalidInput, Locked
 from docket.documents.models import Checkout, Document
+from docket.documents.services import record
 
 
 def active_checkout(document: Document) -> Checkout | None:
@@ -33,12 +37,14 @@ def document_checkout(
     if lock is not None and lock.user_id != actor.pk:
         raise Locked(f"already checked out by {lock.user} until {lock.expires_at:%Y-%m-%d %H:%M}")
     Checkout.objects.filter(document=document).delete()  # an expired lock, or renewing one's own
-    return Checkout.objects.create(
+    lock = Checkout.objects.create(
         document=document,
         user=actor,
         note=note,
         expires_at=timezone.now() + datetime.timedelta(hours=hours),
     )
+    record(AuditEvent.Action.CHECKOUT, actor, document, hours=hours)
+    return lock
 
 
 @transaction.atomic
@@ -49,6 +55,7 @@ def document_checkin(*, actor: AbstractBaseUser, document: Document, force: bool
     if lock.user_id != actor.pk:
         if not force:
             raise Locked(f"checked out by {lock.user}; only they can check it in")
-        if not actor.has_perm("documents.force_checkin"):
+        if not may_document(actor, Permission.MANAGE, document.pk):
             raise Forbidden("you may not force a check-in")
     lock.delete()
+    record(AuditEvent.Action.CHECKIN, actor, document, forced=lock.user_id != actor.pk)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from django.db.models import OuterRef, Subquery
 
+from docket.audit.models import AuditEvent
+from docket.audit.services import audit_record
 from docket.core.errors import Conflict, DocketError, InvalidInput
 from docket.customers.models import Customer
 from docket.documents.filenames import MAX_NAME_BYTES, safe_filename
@@ -101,6 +103,11 @@ def export_tree(
         if on_progress is not None:
             on_progress(done, len(todo))
     _write_manifest(root / MANIFEST_NAME, report.files)
+    audit_record(  # the CLI's export (actor: the system), one event for the whole tree
+        action=AuditEvent.Action.EXPORT,
+        customer_id=customer.pk if customer is not None else None,
+        details={"folder": str(root), "files": len(report.files), "failures": len(report.failures)},
+    )
     return report
 
 

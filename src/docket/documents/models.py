@@ -92,7 +92,6 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        permissions = [("force_checkin", "Can check in a document another user checked out")]
         indexes = [
             models.Index(fields=["customer", "document_type"]),
             models.Index(fields=["document_date"]),

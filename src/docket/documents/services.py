@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from docket.access.models import Permission
 from docket.access.rules import check_customer
+from docket.audit.models import AuditEvent
+from docket.audit.services import audit_record
 from docket.core.errors import Conflict, InvalidInput, Locked, NotFound
 from docket.customers.models import Customer
 from docket.documents.filenames import escape_original_name
@@ -34,6 +36,7 @@ from docket.search.indexer import index_documents
 from docket.storage.blobstore import StoredBlob, get_blob_store
 
 NAMING_FIELDS = {"title", "document_date", "customer", "document_type"}
+Action = AuditEvent.Action
 DOCUMENT_EDITABLE_FIELDS = (
     "title",
     "document_date",
@@ -145,7 +148,19 @@ def document_create_from_blob(
             comment=comment,
         )
         _set_text_or_queue(version, text)
+        record(Action.UPLOAD, actor, document, file=original_name, size=blob.size)
     return document
+
+
+def record(action: str, actor: AbstractBaseUser | None, document: Document, **details: Any) -> None:
+    """The audit event of a change to a document, in the change's transaction."""
+    audit_record(
+        action=action,
+        actor=actor,
+        document_id=document.pk,
+        customer_id=document.customer_id,
+        details=details or None,
+    )
 
 
 def _title_from(original_name: str) -> str:
@@ -253,6 +268,7 @@ def version_add_from_blob(
         )
         Document.objects.filter(pk=document.pk).update(updated_at=timezone.now())
         _set_text_or_queue(version, text)
+        record(Action.NEW_VERSION, actor, document, version=version.number, size=blob.size)
     return version
 
 
@@ -283,6 +299,7 @@ def version_restore(
     )
     version.refresh_from_db()
     index_documents([document.id])
+    record(Action.RESTORE_VERSION, actor, document, restored=number, version=version.number)
     return version
 
 
@@ -304,6 +321,8 @@ def document_update(
     if tags is not None:
         document.tags.set(tags)
     index_documents([document.id])
+    changed = sorted(fields) + (["tags"] if tags is not None else [])
+    record(Action.EDIT, actor, document, fields=changed)
     return document
 
 
@@ -315,6 +334,7 @@ def document_delete(*, actor: AbstractBaseUser | None, document: Document) -> Do
     document.deleted_by = _user(actor)
     document.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
     Checkout.objects.filter(document=document).delete()
+    record(Action.DELETE, actor, document)
     return document
 
 
@@ -325,4 +345,5 @@ def document_restore_from_trash(*, actor: AbstractBaseUser | None, document: Doc
     document.deleted_at = None
     document.deleted_by = None
     document.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    record(Action.RESTORE_FROM_TRASH, actor, document)
     return document

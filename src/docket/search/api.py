@@ -9,6 +9,8 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from docket.audit.models import AuditEvent
+from docket.audit.services import audit_record
 from docket.core.errors import Conflict, NotFound
 from docket.documents.selectors import document_get
 from docket.documents.serializers import CustomerRefSerializer
@@ -51,6 +53,12 @@ def search_view(request: Request) -> Response:
     params = SearchParamsSerializer(data=data)
     params.is_valid(raise_exception=True)
     result = search(user=request.user, params=params.to_params())
+    audit_record(
+        action=AuditEvent.Action.SEARCH,
+        actor=request.user,
+        request=request,
+        details={"q": data["q"][:500], "count": result.count},
+    )
     return Response(result_data(result, params.validated_data))
 
 
@@ -113,6 +121,15 @@ class SavedSearchViewSet(
         return SavedSearch.objects.filter(user=self.request.user)
 
     def perform_create(self, serializer: SavedSearchSerializer) -> None:
-        if self.get_queryset().filter(name=serializer.validated_data["name"]).exists():
-            raise Conflict("you already have a saved search of this name", field="name")
+        self._check_name_is_free(serializer)
         serializer.save(user=self.request.user)
+
+    def perform_update(self, serializer: SavedSearchSerializer) -> None:
+        self._check_name_is_free(serializer)
+        serializer.save()
+
+    def _check_name_is_free(self, serializer: SavedSearchSerializer) -> None:
+        name = serializer.validated_data.get("name")
+        others = self.get_queryset().exclude(pk=getattr(serializer.instance, "pk", None))
+        if name is not None and others.filter(name=name).exists():
+            raise Conflict("you already have a saved search of this name", field="name")
