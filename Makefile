@@ -23,9 +23,9 @@ $(STAMP): requirements.lock pyproject.toml scripts/system-deps.sh
 
 run: $(STAMP)
 	$(BIN)/docket migrate
-	$(BIN)/docket createadmin --username admin --password admin --if-missing
+	$(BIN)/docket createadmin --username admin --password docket-demo-2024 --if-missing
 	$(BIN)/docket demo --if-empty --as-user admin
-	@echo "Docket at http://127.0.0.1:8000  (log in as admin / admin)"
+	@echo "Docket at http://127.0.0.1:8000  (log in as admin / docket-demo-2024)"
 	$(BIN)/docket serve --with-worker --bind 127.0.0.1:8000
 
 lint: $(STAMP)

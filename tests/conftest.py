@@ -10,12 +10,12 @@ import boto3
 import pytest
 from django.contrib.auth import get_user_model
 from moto.server import ThreadedMotoServer
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from docket.access import seeds
 from docket.access import services as access_services
 from docket.access.models import Member
+from docket.accounts.tokens import api_token_issue
 from docket.customers.models import Customer
 from docket.customers.services import customer_create
 from docket.demo.pdfgen import make_pdf
@@ -70,8 +70,8 @@ def admin_user(db):
 
 def client_for(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = api_token_issue(user=user, name="测试令牌")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

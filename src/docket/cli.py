@@ -9,6 +9,7 @@ COMMANDS = {
     "worker": ("worker", "run background jobs: the ingest pipeline, OCR, text extraction"),
     "migrate": ("migrate", "create or upgrade the database schema"),
     "createadmin": ("createadmin", "create an administrator account"),
+    "unlock": ("unlock", "unlock an account locked after failed logins"),
     "import": ("import_tree", "import a folder tree: one subfolder per customer"),
     "export": ("export_tree", "export documents to a folder tree with a manifest"),
     "upload": ("upload", "upload one or more files to a customer (no pipeline)"),

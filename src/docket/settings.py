@@ -31,11 +31,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "docket.core",
     "docket.access",
     "docket.storage",
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "docket.ingest",
     "docket.search",
     "docket.audit",
+    "docket.accounts",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "docket.accounts.middleware.SessionPolicyMiddleware",
     "docket.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -92,9 +97,40 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-docket-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+# Sign-in (docket.accounts; docs/architecture.md, "Authentication and sessions").
+# Argon2id for new passwords; older PBKDF2 hashes still work and are rehashed at login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+_validation = "django.contrib.auth.password_validation"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"{_validation}.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": f"{_validation}.CommonPasswordValidator"},
+    {"NAME": f"{_validation}.NumericPasswordValidator"},
+    {"NAME": f"{_validation}.UserAttributeSimilarityValidator"},
+]
+AUTHENTICATION_BACKENDS = ["docket.accounts.backends.LockoutBackend"]
+DOCKET_LOGIN_LOCKOUT = (5, 15)  # 5 failures for a username within 15 minutes: locked 15 min
+DOCKET_LOGIN_IP_THROTTLE = (20, 15)  # 20 failures from one address within 15 minutes
+DOCKET_TOKEN_DEFAULT_DAYS = 90  # API tokens: lifetime when none is asked for
+DOCKET_TOKEN_MAX_DAYS = 365
+DOCKET_SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))
+DOCKET_SESSION_MAX_HOURS = int(_env("SESSION_MAX_HOURS", "12"))
+DOCKET_HTTPS = _env_bool("HTTPS")  # served over HTTPS: cookies only travel over it
+SESSION_COOKIE_AGE = DOCKET_SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = DOCKET_HTTPS
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = DOCKET_HTTPS
+OTP_TOTP_ISSUER = "Docket"
+# Wrong codes count as failed logins (the lockout above); django-otp's own growing delay per
+# device would also refuse a right code typed just after a wrong one, without saying why.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -166,7 +202,7 @@ TASKS = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "docket.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from docket.access.api import GrantViewSet, MemberViewSet, RoleViewSet, TeamViewSet
@@ -32,8 +31,8 @@ urlpatterns = [
     path("api/search/", search_view, name="search"),
     path("api/search/similar/", similar_view, name="search-similar"),
     path("api/audit/", include("docket.audit.urls")),
+    path("api/auth/", include("docket.accounts.urls")),
     path("api/", include(router.urls)),
-    path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/tasks/<str:task_id>/", task_detail, name="task-detail"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

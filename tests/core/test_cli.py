@@ -36,7 +36,7 @@ def test_migrate_upload_work_and_check_from_a_fresh_data_directory(tmp_path):
     docket(data, "migrate", "-v0")
     assert (
         "Created administrator 'boss'"
-        in docket(data, "createadmin", "--username", "boss", "--password", "s3cret-Pw").stdout
+        in docket(data, "createadmin", "--username", "boss", "--password", "s3cret-Pw-2024").stdout
     )
     assert (
         docket(data, "createadmin", "--username", "boss", "--password", "x", check=False).returncode

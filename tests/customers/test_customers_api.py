@@ -165,3 +165,12 @@ def test_customers_are_found_by_name_pinyin_or_initials(api, customer, text):
     assert other.status_code == 201
     found = api.get("/api/customers/", {"search": text}).json()["results"]
     assert [c["name"] for c in found] == ["上海ABC贸易有限公司"]
+
+
+@pytest.mark.parametrize(
+    "query", [{"owner": "naming_template"}, {"kind": "外星客户"}, {"status": "x"}, {"owner": 2**64}]
+)
+def test_a_bad_list_filter_is_a_bad_request_naming_it(api, query):
+    response = api.get("/api/customers/", query)
+    assert response.status_code == 400
+    assert next(iter(query)) in response.json()["error"]["message"]

@@ -176,3 +176,9 @@ def test_renaming_a_saved_search_to_a_name_in_use_is_a_conflict_and_changes_noth
     assert api.get(url).json()["name"] == "北京发票"
     assert api.patch(url, {"name": "北京发票"}, format="json").status_code == 200  # its own name
     assert first.status_code == 201
+
+
+def test_an_id_beyond_64_bits_is_a_bad_request(api):
+    response = api.get("/api/search/", {"q": "合同", "type": "-22267707618320159357272064"})
+    assert response.status_code == 400
+    assert api.get("/api/search/", {"q": "合同", "customer": 2**63}).status_code == 400

@@ -49,6 +49,16 @@ class CustomerSerializer(serializers.ModelSerializer):
         validators = []  # uniqueness is the service's job, with a clear 409
 
 
+class CustomerFilterSerializer(serializers.Serializer):
+    """The list's filters, checked: a bad value is a 400 naming it."""
+
+    kind = serializers.ChoiceField(choices=Customer.Kind.choices, required=False)
+    tier = serializers.ChoiceField(choices=Customer.Tier.choices, required=False)
+    region = serializers.CharField(max_length=100, required=False)
+    status = serializers.ChoiceField(choices=Customer.Status.choices, required=False)
+    owner = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+
+
 class MergeSerializer(serializers.Serializer):
     into = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
 
@@ -74,10 +84,11 @@ class CustomerViewSet(
         params = self.request.query_params
         if search := params.get("search", "").strip():
             qs = qs.filter(id__in=customers_matching(search).values("id"))
-        for field in self.filter_fields:
-            if value := params.get(field):
-                qs = qs.filter(**{field: value})
-        return qs
+        filters = CustomerFilterSerializer(
+            data={f: params[f] for f in self.filter_fields if params.get(f)}
+        )
+        filters.is_valid(raise_exception=True)
+        return qs.filter(**filters.validated_data)
 
     @extend_schema(
         parameters=[

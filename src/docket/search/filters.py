@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
-from docket.customers.selectors import customers_matching, visible_customers
+from docket.access.models import Permission
+from docket.access.rules import customers_q
+from docket.customers.selectors import customers_matching
 from docket.documents.models import Document, DocumentType, Tag
 from docket.search.dates import DateRange, parse_date_value
 from docket.search.query import FieldFilter
@@ -62,7 +64,7 @@ def tag_q(tag_ids: list[int]) -> Q:
 def resolve_customer(text: str, user: AbstractBaseUser) -> Resolved | None:
     """The customers the user may see that the text names (never one they may not: the
     names would show in `understood`)."""
-    matching = customers_matching(text).filter(id__in=visible_customers(user=user).values("id"))
+    matching = customers_matching(text).filter(customers_q(user, Permission.VIEW))
     found = list(matching.values("id", "name")[: MAX_CUSTOMERS + 1])
     if not found or len(found) > MAX_CUSTOMERS:
         return None

@@ -22,17 +22,22 @@ FILTER_FIELDS = (
 )
 
 
+def _id_field(**kwargs: object) -> serializers.IntegerField:
+    """A database id: a positive 64-bit integer (a larger number is a 400, not an overflow)."""
+    return serializers.IntegerField(min_value=1, max_value=2**63 - 1, **kwargs)
+
+
 class SearchParamsSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")
-    customer = serializers.ListField(child=serializers.IntegerField(), required=False)
-    type = serializers.ListField(child=serializers.IntegerField(), required=False)
-    tag = serializers.ListField(child=serializers.IntegerField(), required=False)
+    customer = serializers.ListField(child=_id_field(), required=False)
+    type = serializers.ListField(child=_id_field(), required=False)
+    tag = serializers.ListField(child=_id_field(), required=False)
     status = serializers.ChoiceField(choices=Document.Status.choices, required=False)
     date_after = serializers.DateField(required=False)
     date_before = serializers.DateField(required=False)
     created_after = serializers.DateField(required=False)
     created_before = serializers.DateField(required=False)
-    uploaded_by = serializers.IntegerField(required=False)
+    uploaded_by = _id_field(required=False)
     sort = serializers.ChoiceField(choices=SORTS, default="relevance")
     page = serializers.IntegerField(min_value=1, max_value=10_000, default=1)
     page_size = serializers.IntegerField(min_value=1, max_value=100, default=20)

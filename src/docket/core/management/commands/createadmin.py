@@ -1,7 +1,11 @@
-"""docket createadmin: an administrator account, printed so it can be used at once."""
+"""docket createadmin: an administrator account, printed so it can be used at once. The
+password must meet the password policy (docket.accounts.services.password_check)."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+
+from docket.accounts.services import password_check
+from docket.core.errors import DocketError
 
 
 class Command(BaseCommand):
@@ -28,5 +32,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"Administrator {username!r} already exists.")
                 return
             raise CommandError(f"a user named {username!r} already exists")
+        try:
+            password_check(password, user=users(username=username, email=email))
+        except DocketError as error:
+            raise CommandError(f"password refused: {error.message}") from error
         users.objects.create_superuser(username=username, email=email, password=password)
         self.stdout.write(f"Created administrator {username!r} (password: {password}).")
