@@ -331,11 +331,11 @@ def test_an_empty_query_is_empty_without_a_notice(raw: str) -> None:
     assert parsed(raw) == ParsedQuery(None, (), None, ())
 
 
-def test_a_long_query_is_cut_with_a_notice_and_parsed_quickly() -> None:
+def test_a_long_query_is_cut_with_a_notice() -> None:
     raw = "合同 " * 5000
     started = time.perf_counter()
     result = parsed(raw)
-    assert time.perf_counter() - started < 0.1
+    assert time.perf_counter() - started < 5.0  # a blow-up guard, not a speed test
     assert "query cut to 1000 characters" in result.notices
     assert isinstance(result.expr, And)
     assert len(result.expr.nodes) == MAX_QUERY_CHARS // 3 + 1  # "合同 " is 3 characters
@@ -359,10 +359,12 @@ def test_control_characters_do_not_count_towards_the_limit() -> None:
         "(合同 OR " * 300,
     ],
 )
-def test_pathological_queries_parse_quickly(raw: str) -> None:
+def test_pathological_queries_parse_without_blowing_up(raw: str) -> None:
     started = time.perf_counter()
     parsed(raw)
-    assert time.perf_counter() - started < 0.1
+    # Not a speed test (make bench measures speed): a quadratic or exponential parse of these
+    # takes minutes; a busy CI machine a fraction of a second.
+    assert time.perf_counter() - started < 5.0
 
 
 def test_nesting_deeper_than_the_limit_is_flattened_with_a_notice() -> None:

@@ -39,3 +39,8 @@ class Locked(DocketError):
 class TooLarge(DocketError):
     status_code = 413
     code = "too_large"
+
+
+class UnsupportedPreview(DocketError):
+    status_code = 415
+    code = "unsupported_media_type"

@@ -20,7 +20,7 @@ from docket.audit.models import AuditEvent
 from docket.audit.selectors import filter_audit_events
 from docket.audit.serializers import AuditEventSerializer
 from docket.audit.services import audit_record
-from docket.core.errors import InvalidInput, NotFound, TooLarge
+from docket.core.errors import InvalidInput, NotFound, TooLarge, UnsupportedPreview
 from docket.documents import catalog, naming, selectors, services
 from docket.documents import checkout as checkouts
 from docket.documents.diff import version_diff
@@ -113,6 +113,30 @@ def download_response(document: Document, version: Version) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Length"] = str(version.size)
     response["ETag"] = f'"{version.sha256}"'
+    return response
+
+
+# Shown in the browser only if the stored bytes were sniffed as one of these at upload (the
+# client's claim is never trusted): a PDF in the browser's own viewer, a raster image. SVG
+# and HTML can carry scripts and are only ever downloaded.
+INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
+# The preview is a document of its own, sandboxed: no scripts, no same-origin access, no
+# requests anywhere; the app's own pages may frame it.
+PREVIEW_POLICY = (
+    "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+    "frame-ancestors 'self'"
+)
+
+
+def preview_response(document: Document, version: Version) -> FileResponse:
+    if version.mime_type not in INLINE_TYPES:
+        raise UnsupportedPreview(f"{version.mime_type} is not shown in the browser: download it")
+    response = download_response(document, version)
+    response["Content-Disposition"] = response["Content-Disposition"].replace(
+        "attachment", "inline", 1
+    )
+    response["Content-Security-Policy"] = PREVIEW_POLICY
+    response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 
@@ -219,6 +243,16 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise NotFound("this document's format has no page to show")
         response = HttpResponse(image, content_type="image/webp")
         response["Cache-Control"] = "private, max-age=86400"
+        return response
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def preview(self, request: Request, pk: str) -> FileResponse:
+        """The current version, inline, for PDFs and raster images only (415 otherwise)."""
+        document = self._document(pk)
+        version = selectors.current_version(document)
+        response = preview_response(document, version)
+        record_read(request, AuditEvent.Action.PREVIEW, document, version=version.number)
         return response
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
