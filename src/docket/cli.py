@@ -40,7 +40,13 @@ def main(argv: list[str] | None = None) -> None:
     command = COMMANDS.get(name, (name, ""))[0]
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line([f"docket {name}", command, *argv[1:]])
+    try:
+        execute_from_command_line([f"docket {name}", command, *argv[1:]])
+    except BrokenPipeError:
+        # The reader went away (`docket audit export | head`): stop quietly, as Unix tools
+        # do. Python would otherwise complain again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -145,3 +145,30 @@ def test_every_route_refuses_outsiders_and_shows_them_no_private_data(private):
     world.document.refresh_from_db()
     assert world.document.title == "购销合同HT-2023-0101" and world.document.deleted_at is None
     assert Document.all_objects.filter(customer=world.customer).count() == 3
+
+
+def test_every_document_route_keeps_content_above_clearance_from_an_archivist(private):
+    """An archivist sees every document's metadata, and no route gives them the content of
+    one above their clearance (机密 over 内部), nor lets them change it."""
+    world, _ = private
+    api = client_for(world.archivist)
+    metadata = {"", "versions/", "history/"}
+    checked = 0
+    for route, view in all_routes():
+        if not route.startswith("api/documents/(?P<pk>"):
+            continue
+        url = concrete(route, {"documents": world.secret.id})
+        rest = url.split(f"/{world.secret.id}/", 1)[1]
+        for method in methods_of(view):
+            response = getattr(api, method.lower())(url)
+            where = f"{method} {url}"
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            assert "128000" not in body.decode("utf-8", "replace").replace(",", ""), where
+            if method == "GET" and rest in metadata:
+                assert response.status_code == 200, where
+            else:
+                assert response.status_code == 403, where
+            checked += 1
+    assert checked >= 12
+    world.secret.refresh_from_db()
+    assert world.secret.title == SECRET_TITLE and world.secret.deleted_at is None

@@ -90,3 +90,21 @@ def test_migrate_upload_work_and_check_from_a_fresh_data_directory(tmp_path):
     damaged = docket(data, "check", "--no-progress", check=False)
     assert damaged.returncode == 1
     assert f"{blob.name}" in damaged.stdout
+
+
+def test_output_cut_short_by_the_reader_ends_quietly(tmp_path):
+    """`docket audit export | head`: the reader leaves early, no traceback follows."""
+    data = tmp_path / "data"
+    docket(data, "migrate")
+    many = (  # more than a pipe holds, so the writer is still writing when head leaves
+        "from docket.audit.services import audit_record\n"
+        "for i in range(2000):\n"
+        "    audit_record(action='search', details={'q': '上海ABC贸易有限公司 合同'})"
+    )
+    docket(data, "shell", "-c", many)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKET_")}
+    env["DOCKET_DATA_DIR"] = str(data)
+    export = f"{sys.executable} -m docket.cli audit export --format csv | head -c 100"
+    done = subprocess.run(["bash", "-c", export], env=env, capture_output=True, timeout=120)
+    assert len(done.stdout) == 100
+    assert b"Traceback" not in done.stderr, done.stderr.decode()[-500:]
