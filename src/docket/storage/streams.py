@@ -2,6 +2,7 @@
 blob (crypto.DecryptingReader), or bytes already read from a stream that cannot seek back."""
 
 import io
+from abc import abstractmethod
 from typing import BinaryIO
 
 __all__ = ["PieceReader", "PrefixedReader", "read_exactly"]
@@ -28,8 +29,9 @@ class PieceReader(io.RawIOBase):
         self._eof = False
         self._position = 0
 
+    @abstractmethod
     def _next_piece(self) -> bytes:
-        raise NotImplementedError
+        """The next piece of the stream; b"" at its end."""
 
     def readable(self) -> bool:
         return True
