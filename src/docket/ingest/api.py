@@ -1,6 +1,10 @@
 """/api/ingest/: submit files to the pipeline, watch their jobs, and work the inbox."""
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.db.models.manager import BaseManager
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -8,21 +12,36 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from docket.access.rules import ingest_jobs_q
 from docket.core.errors import InvalidInput
 from docket.documents.serializers import DocumentTypeField, TagNamesField, customer_field
 from docket.ingest import services
 from docket.ingest.fields import mask_id
 from docket.ingest.models import IngestJob
+from docket.ingest.selectors import INBOX_STATES, Seen, jobs_seen, visible_jobs
 
-INBOX_STATES = [
-    IngestJob.State.FAILED,
-    IngestJob.State.NEEDS_PASSWORD,
-    IngestJob.State.NEEDS_REVIEW,
-]
+
+def _seen(context: dict, jobs: list[IngestJob]) -> Seen:
+    request = context.get("request")
+    return jobs_seen(user=request.user if request else AnonymousUser(), jobs=jobs)
+
+
+class IngestJobListSerializer(serializers.ListSerializer):
+    """A page of jobs asks once which of the customers and documents they name the user may
+    see, not once per job."""
+
+    def to_representation(self, data: Iterable[IngestJob] | BaseManager[IngestJob]) -> list:
+        jobs = list(data.all() if isinstance(data, BaseManager) else data)
+        if isinstance(self.child, IngestJobSerializer):
+            self.child.seen = _seen(self.context, jobs)
+        return super().to_representation(jobs)
 
 
 class IngestJobSerializer(serializers.ModelSerializer):
+    """A job as its submitter follows it. A customer or document it names that the user may not
+    see is left out (ingest.selectors.Seen): a suggested customer found in the text, the
+    archive number of the document a duplicate is identical to."""
+
+    seen: Seen | None = None  # set by IngestJobListSerializer for a whole page
     customer = serializers.StringRelatedField()
     document_type = serializers.StringRelatedField()
     document_archive_number = serializers.CharField(
@@ -58,9 +77,19 @@ class IngestJobSerializer(serializers.ModelSerializer):
             "updated_at",
             "finished_at",
         ]
+        list_serializer_class = IngestJobListSerializer
 
     def to_representation(self, job: IngestJob) -> dict:
         data = super().to_representation(job)
+        seen = self.seen or _seen(self.context, [job])
+        if job.customer_id not in seen.customer_ids:
+            data["customer"] = None
+        if "customer" in (job.suggestions or {}):
+            data["suggestions"] = {**job.suggestions, "customer": seen.customer_suggestions(job)}
+        if job.document_id and job.document_id not in seen.document_ids:
+            data["document_archive_number"] = None
+            if job.duplicate:  # its reason names the archive number
+                data["reason"] = "identical to a document already filed"
         request = self.context.get("request")
         if request is None or not request.user.has_perm("ingest.view_personal_identifiers"):
             fields = dict(data.get("fields") or {})
@@ -90,9 +119,7 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self) -> QuerySet[IngestJob]:
-        qs = IngestJob.objects.filter(ingest_jobs_q(self.request.user)).select_related(
-            "customer", "document_type", "document"
-        )
+        qs = visible_jobs(user=self.request.user)
         params = self.request.query_params
         if params.get("inbox", "").lower() in {"1", "true", "yes"}:
             qs = qs.filter(state__in=INBOX_STATES)
@@ -138,11 +165,13 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=IngestRetrySerializer, responses={202: IngestJobSerializer})
     @action(detail=True, methods=["post"])
     def retry(self, request: Request, pk: str) -> Response:
+        """Answer a job in the inbox (a password; the customer, type, title, tags), checked as
+        the upload page checks it (`ingest_resolve`), and queue it again; 202 Accepted."""
         job = self.get_object()
         body = IngestRetrySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        job = services.ingest_retry(
+        job = services.ingest_resolve(
             actor=request.user,
             job=job,
             password=data.get("password"),

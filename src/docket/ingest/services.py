@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from docket.access.models import Permission
-from docket.access.rules import check_customer
+from docket.access.rules import check_customer, check_document
 from docket.core.errors import Conflict, InvalidInput
 from docket.customers.models import Customer
 from docket.documents.filenames import escape_original_name
@@ -118,11 +118,17 @@ def ingest_retry(
     tag_names: list[str] | None = None,
 ) -> IngestJob:
     """Queue a job from the inbox again, with what a person has now supplied. A password is
-    never stored: the PDF is decrypted here and the decrypted copy is what gets processed."""
+    never stored: the PDF is decrypted here and the decrypted copy is what gets processed
+    (NeedsPassword if it is wrong; `ingest_resolve` turns that into InvalidInput). A customer
+    is checked as `ingest_resolve` documents; tags given are the person's choice, which the
+    suggest step then leaves alone."""
+    from docket.ingest.suggest import TAGS_CHOSEN
     from docket.ingest.tasks import run_ingest_job
 
     if job.state not in RETRYABLE:
         raise Conflict(f"only a failed or waiting job can be retried (this one is {job.state})")
+    if customer is not None:
+        _check_filing_to(actor, job, customer)
     if password is not None:
         _replace_with_decrypted(job, password)
     if customer is not None:
@@ -133,12 +139,92 @@ def ingest_retry(
         job.title = title
     if tag_names is not None:
         job.tag_names = tag_names
+        job.fields = {**job.fields, TAGS_CHOSEN: True}
     with transaction.atomic():
         job.state = IngestJob.State.QUEUED
         job.reason = ""
         job.save()
         run_ingest_job.enqueue(str(job.id))
     return job
+
+
+def ingest_resolve(
+    *,
+    actor: AbstractBaseUser | None,
+    job: IngestJob,
+    password: str | None = None,
+    customer: Customer | None = None,
+    document_type: DocumentType | None = None,
+    title: str | None = None,
+    tag_names: list[str] | None = None,
+) -> IngestJob:
+    """A person's answer to a job in the inbox (a password; the customer, type and tags after
+    reviewing the suggestions), checked now rather than by the worker later, then queued again
+    by `ingest_retry`. The document will be filed as the job's uploader, so a chosen customer
+    must be one the uploader may upload to, and one the person answering may see. A wrong
+    password, or one given for a file that is not a PDF, is InvalidInput (field "password")
+    and the job keeps waiting as it was."""
+    from docket.ingest.types import IngestError, NeedsPassword
+
+    try:
+        return ingest_retry(
+            actor=actor,
+            job=job,
+            password=password,
+            customer=customer,
+            document_type=document_type,
+            title=title,
+            tag_names=tag_names,
+        )
+    except NeedsPassword as exc:
+        raise InvalidInput("the password is not right", field="password") from exc
+    except IngestError as exc:  # only the decryption raises these here: not a (sound) PDF
+        message = f"a password cannot open this file: {exc.reason}"
+        raise InvalidInput(message, field="password") from exc
+
+
+def _check_filing_to(actor: AbstractBaseUser | None, job: IngestJob, customer: Customer) -> None:
+    uploader = job.created_by
+    if uploader is None:  # a folder or mailbox job: the person answering decides
+        check_customer(actor, Permission.UPLOAD, customer)
+    else:
+        check_customer(actor, Permission.VIEW, customer)
+        check_customer(uploader, Permission.UPLOAD, customer)
+    if customer.status == Customer.Status.MERGED:
+        raise InvalidInput("this customer was merged into another", field="customer")
+
+
+def ingest_correct(
+    *,
+    actor: AbstractBaseUser | None,
+    job: IngestJob,
+    customer: Customer,
+    document_type: DocumentType,
+    tag_names: list[str],
+) -> Document:
+    """Correct what the pipeline suggested for a job it filed: the document moves to the
+    chosen customer, type and tags (`document_update`, which records the edit). Needs the edit
+    permission on the document and, for another customer, the upload permission there."""
+    from docket.documents import catalog
+    from docket.documents.services import document_update
+
+    document = job.document
+    if job.state != IngestJob.State.DONE or document is None or job.duplicate:
+        raise Conflict("only a document this job filed can be corrected")
+    check_document(actor, Permission.EDIT, document)
+    if customer.pk != document.customer_id:
+        check_customer(actor, Permission.UPLOAD, customer)
+        if customer.status == Customer.Status.MERGED:
+            raise InvalidInput("this customer was merged into another", field="customer")
+    with transaction.atomic():
+        tags = [catalog.tag_get_or_create(actor=actor, name=name) for name in tag_names]
+        return document_update(
+            actor=actor,
+            document=document,
+            customer=customer,
+            document_type=document_type,
+            tags=tags,
+        )
 
 
 def _replace_with_decrypted(job: IngestJob, password: str) -> None:

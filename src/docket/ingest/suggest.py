@@ -1,7 +1,11 @@
 """Customer, type and tags for a job. What the submitter said wins; for the rest, in order of
 trust: an e-mail address that belongs to a customer's contact, the customer's name in the text,
 a person's rules, and the model learned from this installation's filed documents. Only a
-suggestion at or above SUGGESTION_THRESHOLD is applied; all are kept on the job for review."""
+suggestion at or above SUGGESTION_THRESHOLD is applied; all are kept on the job for review.
+
+The document is filed as the job's uploader, so a customer is applied only if the uploader
+may upload to it (docs/architecture.md, "Access control"); otherwise a person decides. Tags
+a person chose in review (TAGS_CHOSEN) are theirs: suggestions add none to them."""
 
 import datetime
 from dataclasses import dataclass
@@ -9,6 +13,8 @@ from pathlib import PurePath
 
 from django.conf import settings
 
+from docket.access.models import Permission
+from docket.access.rules import customers_q
 from docket.customers.models import Contact, Customer
 from docket.documents.models import DocumentType, Tag
 from docket.ingest import training
@@ -17,6 +23,7 @@ from docket.ingest.fields import Fields, extract_fields
 from docket.ingest.models import IngestJob, MatchRule
 
 KEEP = 5  # suggestions kept per kind, for the review screen
+TAGS_CHOSEN = "tags_chosen"  # in IngestJob.fields: a person chose the tags (ingest_retry)
 
 
 @dataclass(frozen=True)
@@ -36,22 +43,51 @@ def decide(job: IngestJob, text: str) -> Decision:
         kind: [_as_json(s, names) for s in items[:KEEP]] for kind, items in found.items()
     }
     threshold = settings.SUGGESTION_THRESHOLD
-    if job.customer_id is None and (best := _best(found["customer"], threshold)):
-        job.customer = Customer.objects.get(id=best.target_id)
+    best_customer = _best(found["customer"], threshold)
+    refused = _refused_customer(job, best_customer)
+    if job.customer_id is None and best_customer is not None and not refused:
+        job.customer = Customer.objects.get(id=best_customer.target_id)
     if job.document_type_id is None and (best := _best(found["type"], threshold)):
         job.document_type = DocumentType.objects.get(id=best.target_id)
-    for tag in found["tag"]:
-        name = names["tag"].get(tag.target_id)
-        if tag.confidence >= threshold and name and name not in job.tag_names:
-            job.tag_names = [*job.tag_names, name]
+    if not job.fields.get(TAGS_CHOSEN):
+        for tag in found["tag"]:
+            name = names["tag"].get(tag.target_id)
+            if tag.confidence >= threshold and name and name not in job.tag_names:
+                job.tag_names = [*job.tag_names, name]
     missing = [
         what
         for what, value in (("customer", job.customer_id), ("document type", job.document_type_id))
         if value is None
     ]
     if missing:
-        return Decision(f"choose the {' and the '.join(missing)}: none could be told from the file")
+        why = refused or "none could be told from the file"
+        return Decision(f"choose the {' and the '.join(missing)}: {why}")
     return Decision()
+
+
+def _refused_customer(job: IngestJob, best: Suggestion | None) -> str:
+    """Why the customer given or suggested cannot be filed to, or "". A given one the uploader
+    may no longer upload to (the permission was taken away while the job waited, a batch
+    label's customer) is cleared, for a person to choose. The reason names no customer: the
+    uploader may not even know of it."""
+    if job.target_document_id is not None:  # a new version of a document: its customer stays
+        return ""
+    if job.customer_id is not None:
+        if _may_file_to(job, job.customer_id):
+            return ""
+        job.customer = None
+        return "the uploader may not file to the customer given"
+    if best is not None and not _may_file_to(job, best.target_id):
+        return "the uploader may not file to the customer the file points to"
+    return ""
+
+
+def _may_file_to(job: IngestJob, customer_id: int) -> bool:
+    """What documents.services checks when `store` files as the uploader (None: the system,
+    for a folder or mailbox)."""
+    may_upload = customers_q(job.created_by, Permission.UPLOAD)
+    live = Customer.objects.exclude(status=Customer.Status.MERGED)
+    return live.filter(may_upload, id=customer_id).exists()
 
 
 def _suggestions(job: IngestJob, text: str, fields: Fields) -> dict[str, list[Suggestion]]:
