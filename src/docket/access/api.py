@@ -6,7 +6,9 @@ whoever holds `manage` on the customer or document (a manager for their team's c
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,6 +16,7 @@ from docket.access import rules, services
 from docket.access.models import Capability, Grant, Level, Member, Permission, Role, Scope, Team
 from docket.customers.models import Customer
 from docket.documents.models import Document
+from docket.documents.selectors import document_get
 
 
 class RoleSerializer(serializers.ModelSerializer):
@@ -83,13 +86,35 @@ class AdministrationViewSet(viewsets.ModelViewSet):
 
 
 class RoleViewSet(AdministrationViewSet):
+    """The seeded roles, edited (never created or deleted here: members hold them)."""
+
     serializer_class = RoleSerializer
     queryset = Role.objects.all()
+    http_method_names = ["get", "patch", "put", "head", "options"]
+
+    def perform_update(self, serializer: RoleSerializer) -> None:
+        fields = {k: v for k, v in serializer.validated_data.items() if k != "code"}
+        serializer.instance = services.role_update(
+            actor=self.request.user, role=serializer.instance, **fields
+        )
 
 
 class TeamViewSet(AdministrationViewSet):
     serializer_class = TeamSerializer
     queryset = Team.objects.all()
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+
+    def perform_create(self, serializer: TeamSerializer) -> None:
+        serializer.instance = services.team_create(
+            actor=self.request.user,
+            name=serializer.validated_data["name"],
+            parent=serializer.validated_data.get("parent"),
+        )
+
+    def perform_update(self, serializer: TeamSerializer) -> None:
+        serializer.instance = services.team_update(
+            actor=self.request.user, team=serializer.instance, **serializer.validated_data
+        )
 
 
 class MemberViewSet(AdministrationViewSet):
@@ -140,3 +165,21 @@ class GrantViewSet(
 
     def perform_destroy(self, instance: Grant) -> None:
         services.grant_remove(actor=self.request.user, grant=instance)
+
+
+class ShareSerializer(serializers.Serializer):
+    user = serializers.SlugRelatedField(
+        slug_field="username", queryset=get_user_model().objects.filter(is_active=True)
+    )
+    permission = serializers.ChoiceField(choices=services.SHAREABLE, default=Permission.VIEW)
+
+
+@extend_schema(request=ShareSerializer, responses={201: GrantSerializer})
+@api_view(["POST"])
+def share_view(request: Request, pk: int) -> Response:
+    """Share a document with a colleague (view, or view and download): needs `share` on it."""
+    document = document_get(user=request.user, document_id=pk, permission=Permission.SHARE)
+    body = ShareSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    grant = services.document_share(actor=request.user, document=document, **body.validated_data)
+    return Response(GrantSerializer(grant).data, status=201)

@@ -1,14 +1,24 @@
 """Every change to who may do what: a user's role, team and clearance; grants; roles; teams.
-Each needs the `manage_users` capability, or `manage` permission on the target for grants."""
+Each needs the `manage_users` capability, or `manage` permission on the target for grants
+(`share` on a document lets its holder share that document to view or download)."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from docket.access import rules
-from docket.access.models import Capability, Grant, Level, Member, Permission, Role, Team
+from docket.access.models import (
+    Capability,
+    Grant,
+    Level,
+    Member,
+    Permission,
+    Role,
+    Scope,
+    Team,
+)
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
-from docket.core.errors import InvalidInput
+from docket.core.errors import Conflict, InvalidInput
 
 UNSET = object()
 
@@ -91,6 +101,44 @@ def grant_add(
     return grant
 
 
+SHAREABLE = (Permission.VIEW, Permission.DOWNLOAD)
+
+
+@transaction.atomic
+def document_share(
+    *,
+    actor: AbstractBaseUser,
+    document: object,
+    user: AbstractBaseUser,
+    permission: str = Permission.VIEW,
+) -> Grant:
+    """Share one document with a colleague (分享): whoever holds `share` on it may let another
+    user view it, or also download it, if they may do that themselves. Nothing wider: a
+    grant on a customer or of any other permission needs `manage`. Recorded as a share."""
+    if permission not in SHAREABLE:
+        raise InvalidInput("a document is shared to view or to download", field="permission")
+    rules.check_document(actor, Permission.SHARE, document)
+    rules.check_document(actor, permission, document)
+    if user.pk == actor.pk:
+        raise InvalidInput("you already have this document", field="user")
+    if not user.is_active:
+        raise InvalidInput("this account is deactivated", field="user")
+    grant, _ = Grant.objects.get_or_create(
+        permission=permission, user=user, document=document, defaults={"granted_by": actor}
+    )
+    if permission == Permission.DOWNLOAD:  # downloading a document one cannot see is no use
+        Grant.objects.get_or_create(
+            permission=Permission.VIEW, user=user, document=document, defaults={"granted_by": actor}
+        )
+    audit_record(
+        action=AuditEvent.Action.SHARE,
+        actor=actor,
+        document_id=grant.document_id,
+        details={"permission": permission, "user": user.get_username()},
+    )
+    return grant
+
+
 @transaction.atomic
 def grant_remove(*, actor: AbstractBaseUser | None, grant: Grant) -> None:
     _check_can_grant(actor, customer=grant.customer, document=grant.document)
@@ -108,6 +156,130 @@ def _record_grant(actor: AbstractBaseUser | None, grant: Grant, change: str) -> 
         user=grant.user.get_username() if grant.user else None,
         team=grant.team.name if grant.team else None,
     )
+
+
+ROLE_FIELDS = ("name", "description", "scope", "permissions", "capabilities", "requires_2fa")
+# Without one of these a role's members could no longer change roles (see role_update).
+ADMINISTERING = frozenset({Capability.MANAGE_USERS, Capability.FULL_CONTROL})
+
+
+@transaction.atomic
+def role_update(*, actor: AbstractBaseUser | None, role: Role, **fields: object) -> Role:
+    """Change a role's name, description, scope, permissions, capabilities or whether it
+    requires two-factor authentication. Refused when it would take the right to manage
+    users away from the actor's own role (no one could give it back)."""
+    rules.check_capability(actor, Capability.MANAGE_USERS)
+    unknown = set(fields) - set(ROLE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"unknown role fields: {', '.join(sorted(unknown))}")
+    values = _role_values(fields)
+    name = values.get("name", role.name)
+    if Role.objects.filter(name=name).exclude(pk=role.pk).exists():
+        raise Conflict(f"a role named {name!r} exists", field="name")
+    _check_keeps_administration(actor, role, values.get("capabilities", role.capabilities))
+    before = {key: getattr(role, key) for key in values}
+    for key, value in values.items():
+        setattr(role, key, value)
+    role.save()
+    if actor is not None:
+        rules.forget(actor)
+    changed = sorted(key for key in values if before[key] != getattr(role, key))
+    _record(actor, change="role_updated", role=role.code, fields=changed)
+    return role
+
+
+def _role_values(fields: dict[str, object]) -> dict[str, object]:
+    """The given fields, checked and normalised (lists of known values, in a stable order)."""
+    values = dict(fields)
+    if "name" in values:
+        values["name"] = str(values["name"]).strip()
+        if not 0 < len(values["name"]) <= Role._meta.get_field("name").max_length:  # type: ignore[operator]
+            raise InvalidInput("a role needs a name of up to 50 characters", field="name")
+    if "scope" in values and values["scope"] not in Scope.values:
+        raise InvalidInput(f"unknown scope {values['scope']!r}", field="scope")
+    for key, known in (("permissions", Permission.values), ("capabilities", Capability.values)):
+        if key in values:
+            given = [str(v) for v in values[key]]  # type: ignore[attr-defined]
+            if wrong := sorted(set(given) - set(known)):
+                raise InvalidInput(f"unknown {key}: {', '.join(wrong)}", field=key)
+            values[key] = [v for v in known if v in given]
+    if "requires_2fa" in values:
+        values["requires_2fa"] = bool(values["requires_2fa"])
+    return values
+
+
+def _check_keeps_administration(
+    actor: AbstractBaseUser | None, role: Role, capabilities: object
+) -> None:
+    if actor is None or getattr(actor, "is_superuser", False):
+        return
+    if not Member.objects.filter(user_id=actor.pk, role_id=role.pk).exists():
+        return
+    if not ADMINISTERING & set(capabilities):  # type: ignore[call-overload]
+        raise Conflict(
+            "this would take the right to manage users from your own role", field="capabilities"
+        )
+
+
+@transaction.atomic
+def team_create(*, actor: AbstractBaseUser | None, name: str, parent: Team | None = None) -> Team:
+    rules.check_capability(actor, Capability.MANAGE_USERS)
+    team = Team(name=name.strip(), parent=parent)
+    _check_team(team)
+    team.save()
+    _record(actor, change="team_created", team=team.name, parent=parent.name if parent else None)
+    return team
+
+
+@transaction.atomic
+def team_update(
+    *,
+    actor: AbstractBaseUser | None,
+    team: Team,
+    name: str | object = UNSET,
+    parent: Team | None | object = UNSET,
+) -> Team:
+    """Rename a team or move it under another (not under itself or one of its sub-teams)."""
+    rules.check_capability(actor, Capability.MANAGE_USERS)
+    old_name = team.name
+    changed = Team(
+        pk=team.pk,
+        name=team.name if name is UNSET else str(name).strip(),
+        parent=team.parent if parent is UNSET else parent,  # type: ignore[misc]
+    )
+    _check_team(changed)  # before `team` changes: a refused change leaves it as it was
+    team.name, team.parent = changed.name, changed.parent
+    team.save()
+    _record(
+        actor,
+        change="team_updated",
+        team=team.name,
+        old_name=old_name,
+        parent=team.parent.name if team.parent else None,
+    )
+    return team
+
+
+def _check_team(team: Team) -> None:
+    if not 0 < len(team.name) <= Team._meta.get_field("name").max_length:  # type: ignore[operator]
+        raise InvalidInput("a team needs a name of up to 100 characters", field="name")
+    if Team.objects.filter(name=team.name).exclude(pk=team.pk).exists():
+        raise Conflict(f"a team named {team.name!r} exists", field="name")
+    if team.parent_id is not None and team.parent_id in _team_and_below(team):
+        raise InvalidInput("a team cannot sit under itself or its sub-teams", field="parent")
+
+
+def _team_and_below(team: Team) -> set[int]:
+    if team.pk is None:
+        return set()
+    parents = dict(Team.objects.values_list("id", "parent_id"))
+    below = {team.pk}
+    grew = True
+    while grew:
+        more = {tid for tid, parent in parents.items() if parent in below} - below
+        below |= more
+        grew = bool(more)
+    return below
 
 
 def _record(

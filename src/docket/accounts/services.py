@@ -8,18 +8,22 @@ a login for a token, a wrong second-factor code, a token logout, logout everywhe
 event is recorded once.
 """
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import auth
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import ngettext_lazy
 from django_otp.models import Device
 
 from docket.access import rules
-from docket.access.models import Capability
+from docket.access import services as access_services
+from docket.access.models import Capability, Level, Role, Team
 from docket.accounts import clock, lockout, sessions, tokens, two_factor
 from docket.accounts.errors import (
     AccountLocked,
@@ -28,18 +32,22 @@ from docket.accounts.errors import (
     TooManyAttempts,
     WrongCredentials,
 )
-from docket.accounts.models import ApiToken
+from docket.accounts.models import ApiToken, LoginFailure
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
-from docket.core.errors import InvalidInput
+from docket.core.errors import Conflict, Forbidden, InvalidInput
 
 __all__ = [
     "LoginResult",
     "account_unlock",
+    "locked_accounts",
     "login",
     "logout",
     "logout_everywhere",
     "password_check",
+    "user_activate",
+    "user_create",
+    "user_deactivate",
 ]
 
 SESSION = "session"
@@ -201,6 +209,16 @@ def account_unlock(
     return cleared
 
 
+# Django 5.2 words the minimum-length refusal anew ("%d") and its Chinese catalogue lacks the
+# new words; naming them here puts them in Docket's catalogue (locale/), which Django reads
+# first, so the policy speaks Chinese whole.
+_TOO_SHORT = ngettext_lazy(
+    "This password is too short. It must contain at least %d character.",
+    "This password is too short. It must contain at least %d characters.",
+    "min_length",
+)
+
+
 def password_check(password: str, *, user: AbstractBaseUser | None = None) -> None:
     """The password policy (AUTH_PASSWORD_VALIDATORS): raise InvalidInput saying every rule
     the password breaks. Call it wherever our code sets a password."""
@@ -208,3 +226,107 @@ def password_check(password: str, *, user: AbstractBaseUser | None = None) -> No
         password_validation.validate_password(password, user)
     except ValidationError as error:
         raise InvalidInput(" ".join(error.messages), field="password") from error
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: AbstractBaseUser | None,
+    username: str,
+    password: str,
+    name: str = "",
+    role: Role | None = None,
+    team: Team | None = None,
+    clearance: int = Level.INTERNAL,
+) -> AbstractBaseUser:
+    """A new account with an initial password (checked by the policy) and its place: role,
+    team and clearance (set through access.services.member_set, which records it too)."""
+    rules.check_capability(actor, Capability.MANAGE_USERS)
+    model = get_user_model()
+    username = username.strip()
+    if not username:
+        raise InvalidInput("a user needs a username", field="username")
+    user = model(username=username, first_name=name.strip()[:150])
+    try:
+        model._meta.get_field("username").run_validators(username)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages), field="username") from error
+    # Case-insensitively: 王芳 and a later WangFang/wangfang would be told apart by no one.
+    if model.objects.filter(username__iexact=username).exists():
+        raise Conflict(f"the username {username!r} is taken", field="username")
+    password_check(password, user=user)
+    user.set_password(password)
+    user.save()
+    audit_record(
+        action=AuditEvent.Action.PERMISSION_CHANGE,
+        actor=actor,
+        details={"change": "user_created", "user": username},
+    )
+    access_services.member_set(actor=actor, user=user, role=role, team=team, clearance=clearance)
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: AbstractBaseUser | None, user: AbstractBaseUser) -> AbstractBaseUser:
+    """Stop an account: it can no longer sign in, its sessions end and its tokens are
+    revoked. Its documents, customers and audit events stay. Not for one's own account."""
+    rules.check_capability(actor, Capability.MANAGE_USERS)
+    if actor is not None and actor.pk == user.pk:
+        raise Conflict("you cannot deactivate your own account")
+    if user.is_superuser and not (actor is None or actor.is_superuser):
+        raise Forbidden("only a superuser may deactivate a superuser")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = sessions.sessions_end_all(user=user)
+    revoked = tokens.api_tokens_revoke_all(user=user)
+    rules.forget(user)
+    audit_record(
+        action=AuditEvent.Action.PERMISSION_CHANGE,
+        actor=actor,
+        details={
+            "change": "user_deactivated",
+            "user": user.get_username(),
+            "sessions": ended,
+            "tokens": revoked,
+        },
+    )
+    return user
+
+
+@transaction.atomic
+def user_activate(*, actor: AbstractBaseUser | None, user: AbstractBaseUser) -> AbstractBaseUser:
+    """Let a deactivated account sign in again (with its old password)."""
+    rules.check_capability(actor, Capability.MANAGE_USERS)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    rules.forget(user)
+    audit_record(
+        action=AuditEvent.Action.PERMISSION_CHANGE,
+        actor=actor,
+        details={"change": "user_activated", "user": user.get_username()},
+    )
+    return user
+
+
+def locked_accounts(*, usernames: list[str]) -> dict[str, datetime.datetime]:
+    """Which of these names are locked out now, and until when, in one query (for lists of
+    users). The rule is lockout's: the last `count` failures within `minutes` of each other
+    lock the name until `minutes` after the last of them."""
+    rule = settings.DOCKET_LOGIN_LOCKOUT
+    if not rule or not usernames:
+        return {}
+    count, minutes = rule
+    window = datetime.timedelta(minutes=minutes)
+    now = clock.now()
+    # A lock needs its last failure within the window before now and `count` failures
+    # within the window before that one: every failure that matters is younger than 2×.
+    recent: dict[str, list[datetime.datetime]] = {}
+    rows = LoginFailure.objects.filter(username__in=usernames, at__gt=now - 2 * window)
+    for username, at in rows.order_by("username", "-at").values_list("username", "at"):
+        recent.setdefault(username, []).append(at)
+    locked = {}
+    for username, times in recent.items():
+        last = times[:count]
+        if len(last) == count and last[0] - last[-1] <= window and last[0] + window > now:
+            locked[username] = last[0] + window
+    return locked

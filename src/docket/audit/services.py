@@ -32,7 +32,7 @@ from docket.audit.context import current_request
 from docket.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from docket.core.errors import InvalidInput
 
-__all__ = ["AUDIT_LOCK_KEY", "audit_record"]
+__all__ = ["AUDIT_LOCK_KEY", "audit_record", "denial_record"]
 
 # pg_advisory_xact_lock's key for appending to the chain: "docketau" read as a 64-bit integer.
 AUDIT_LOCK_KEY = 0x646F_636B_6574_6175
@@ -81,6 +81,20 @@ def audit_record(
         _append(event)
         alerts.check_event(event)
     return event
+
+
+def denial_record(*, request: Any, document_id: int | None = None) -> None:
+    """A refused request (a 403), from the API or a page: a look refused is a view, anything
+    else an edit. The request then ends with the 403, so the event commits on its own."""
+    audit_record(
+        action=AuditEvent.Action.VIEW
+        if request.method in ("GET", "HEAD")
+        else AuditEvent.Action.EDIT,
+        actor=request.user,
+        outcome=AuditEvent.Outcome.DENIED,
+        document_id=document_id,
+        details={"method": request.method, "path": request.path[:300]},
+    )
 
 
 def _append(event: AuditEvent) -> None:

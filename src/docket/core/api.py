@@ -87,8 +87,7 @@ def _first_message(detail: Any) -> str:
 def _record_denial(context: dict) -> None:
     """A refused action goes into the audit trail (the request then ends with the 403, so
     the event is committed on its own)."""
-    from docket.audit.models import AuditEvent
-    from docket.audit.services import audit_record
+    from docket.audit.services import denial_record
 
     request, view = context.get("request"), context.get("view")
     if request is None:
@@ -96,11 +95,5 @@ def _record_denial(context: dict) -> None:
     kwargs = getattr(view, "kwargs", {}) or {}
     pk = kwargs.get("pk")
     on_document = getattr(view, "basename", "") in ("document", "trash")
-    read = request.method in ("GET", "HEAD")
-    audit_record(
-        action=AuditEvent.Action.VIEW if read else AuditEvent.Action.EDIT,
-        actor=request.user,
-        outcome=AuditEvent.Outcome.DENIED,
-        document_id=int(pk) if on_document and str(pk).isdigit() else None,
-        details={"method": request.method, "path": request.path[:300]},
-    )
+    document_id = int(pk) if on_document and str(pk).isdigit() else None
+    denial_record(request=request, document_id=document_id)

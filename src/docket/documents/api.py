@@ -374,12 +374,19 @@ class DocumentTypeViewSet(
         )
 
 
-class TagViewSet(
-    CatalogWritesMixin,
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class TagViewSet(CatalogWritesMixin, viewsets.ModelViewSet):
     serializer_class = TagSerializer
     queryset = Tag.objects.all()
+
+    def perform_create(self, serializer: TagSerializer) -> None:
+        serializer.instance = catalog.tag_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: TagSerializer) -> None:
+        serializer.instance = catalog.tag_update(
+            actor=self.request.user, tag=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: Tag) -> None:
+        catalog.tag_delete(actor=self.request.user, tag=instance)
