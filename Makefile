@@ -29,8 +29,8 @@ run: $(STAMP)
 	$(BIN)/docket serve --with-worker --bind 127.0.0.1:8000
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 test: $(STAMP) lint test-sqlite test-postgres
 

@@ -16,7 +16,13 @@ import time
 
 from benchmarks.common import BENCH_DIR, drop_postgres_database, postgres_reachable, table
 
-MODULES = ["upload", "fixity", "api_list", "pipeline"]  # fixity re-checks upload's blobs
+MODULES = [
+    "upload",
+    "fixity",
+    "api_list",
+    "ui_pages",
+    "pipeline",
+]  # fixity re-checks upload's blobs
 ONCE = ["ocr", "classify"]  # no database: run once, they print their own tables
 SEARCH_SIZES = [100_000, 1_000_000]  # benchmarks.search, per database (--quick: 5,000)
 
@@ -90,6 +96,13 @@ def summary(results: dict) -> str:
         for name, q in r["requests"].items()
     ]
     parts.append(table(["database", "size", "request", "median ms", "p95 ms", "queries"], rows))
+    parts.append("\nWeb UI pages (ms; SQL queries per request)")
+    rows = [
+        [r["database"], f"{r['documents']:,} docs", name, q["median_ms"], q["p95_ms"], q["queries"]]
+        for r in results["ui_pages"].values()
+        for name, q in r["pages"].items()
+    ]
+    parts.append(table(["database", "size", "page", "median ms", "p95 ms", "queries"], rows))
     parts.append("\nIngest pipeline (born-digital: whole pipeline; scanned: OCR per page)")
     rows = [
         [

@@ -12,7 +12,6 @@ afterwards); each version points at one of a few real blobs, which the list neve
 import datetime
 import io
 import random
-import statistics
 import time
 from collections import Counter
 
@@ -99,30 +98,9 @@ def fill(documents: int, customers: int):
 
 
 def measure(client, url: str, warmup: int, requests: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(warmup):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code, response.content[:300])
-    times_ms = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        client.get(url)
-        times_ms.append(1000 * (time.perf_counter() - start))
-    with CaptureQueriesContext(connection) as queries:  # one more, untimed: query logging costs
-        body = client.get(url).json()
-    return {
-        "url": url,
-        "requests": requests,
-        "median_ms": round(statistics.median(times_ms), 2),
-        "p95_ms": round(common.percentile(times_ms, 95), 2),
-        "min_ms": round(min(times_ms), 2),
-        "queries": len(queries),
-        "sql": [q["sql"] for q in queries.captured_queries],
-        "matching_documents": body["count"],
-        "rows_returned": len(body["results"]),
-    }
+    result = common.timed_requests(client, url, warmup, requests)
+    body = result.pop("response").json()
+    return result | {"matching_documents": body["count"], "rows_returned": len(body["results"])}
 
 
 def main() -> None:

@@ -8,7 +8,9 @@ import json
 import math
 import os
 import shutil
+import statistics
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -111,6 +113,35 @@ def database_label() -> str:
 
 
 # --- statistics and tables ---------------------------------------------------------------------
+
+
+def timed_requests(client, url: str, warmup: int, requests: int) -> dict:
+    """GET `url` `warmup` times (each must answer 200), then `requests` times timed; then once
+    more, untimed, with the SQL captured (logging queries costs time). Returns the timings'
+    median and p95, the query count and SQL, and that last response."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+    times_ms = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        client.get(url)
+        times_ms.append(1000 * (time.perf_counter() - start))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return {
+        "url": url,
+        "requests": requests,
+        "median_ms": round(statistics.median(times_ms), 2),
+        "p95_ms": round(percentile(times_ms, 95), 2),
+        "min_ms": round(min(times_ms), 2),
+        "queries": len(queries),
+        "sql": [q["sql"] for q in queries.captured_queries],
+        "response": response,
+    }
 
 
 def percentile(values: Sequence[float], pct: float) -> float:

@@ -13,6 +13,8 @@ packages=(
   tesseract-ocr-chi-tra
   tesseract-ocr-osd      # page orientation detection
   dovecot-imapd          # a real IMAP server for the mailbox source's tests
+  chromium               # the browser the UI tests drive (Playwright, never a downloaded one)
+  gettext                # msgfmt/xgettext: the UI's translation catalogues
 )
 
 missing=()

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_htmx",
     "docket.core",
     "docket.access",
     "docket.storage",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "docket.search",
     "docket.audit",
     "docket.accounts",
+    "docket.web",
 ]
 
 MIDDLEWARE = [
@@ -54,11 +56,12 @@ MIDDLEWARE = [
     "docket.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "docket.web.middleware.LanguageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "docket.accounts.middleware.SessionPolicyMiddleware",
     "docket.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -76,8 +79,10 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "docket.web.context.navigation",
             ],
         },
     },
@@ -143,6 +148,8 @@ OTP_STATIC_THROTTLE_FACTOR = 0
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# The UI's catalogues (msgids in English; the models' older labels are Chinese msgids).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = _env("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -153,7 +160,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
 
 # Uploads: limit in MB, enforced by the document services (413) and, as a backstop, by Django.
 MAX_UPLOAD_MB = int(_env("MAX_UPLOAD_MB", "200"))

@@ -1,10 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from docket.access.api import GrantViewSet, MemberViewSet, RoleViewSet, TeamViewSet
+from docket.access.api import GrantViewSet, MemberViewSet, RoleViewSet, TeamViewSet, share_view
 from docket.core.tasks_api import task_detail
 from docket.customers.api import CustomerViewSet
 from docket.documents.api import DocumentTypeViewSet, DocumentViewSet, TagViewSet, TrashViewSet
@@ -27,7 +26,7 @@ router.register("access/members", MemberViewSet, basename="member")
 router.register("access/grants", GrantViewSet, basename="grant")
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/api/docs/", permanent=False)),  # until the web UI lands
+    path("api/documents/<int:pk>/share/", share_view, name="document-share"),
     path("api/search/", search_view, name="search"),
     path("api/search/similar/", similar_view, name="search-similar"),
     path("api/audit/", include("docket.audit.urls")),
@@ -38,6 +37,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api-auth/", include("rest_framework.urls")),
     path("admin/", admin.site.urls),
+    path("", include("docket.web.urls")),
 ]
 
 handler500 = "docket.core.views.server_error"

@@ -27,9 +27,18 @@ REFUSED = {403, 404}
 PUBLIC = re.compile(
     r"^(|api/|api/schema/|api/docs/"
     r"|api/auth/(login|token|logout|logout-everywhere|2fa/setup|2fa/confirm)/"
-    r"|api-auth/.*|admin/login/|admin/logout/)$"
+    r"|api-auth/.*|admin/login/|admin/logout/|login/|logout/|2fa/|language/)$"
 )
 ADMIN = re.compile(r"^admin/")
+WEB = re.compile(r"^(?!api/|api-auth/|admin/)")  # the web UI: signed in with a session
+MANAGE = re.compile(r"^manage/")  # the UI's administration: none of the outsiders may
+# A web route's parameter, by name: which private object it is given.
+WEB_PARAMETERS = {
+    "document_id": "documents",
+    "customer_id": "customers",
+    "job_id": "ingest",
+    "grant_id": "access/grants",
+}
 # Query strings that make a route look at private data (no private marker in them: the
 # response may echo them).
 QUERIES = {"api/search/": "?q=贸易 合同"}
@@ -95,6 +104,11 @@ def concrete(route: str, ids: dict) -> str:
     """The route with its parameters filled in with the private objects' ids."""
     value = ids.get(_key(route, ids), 1)
     url = re.sub(r"\(\?P<pk>[^)]*\)|<[^>]*pk>|<str:task_id>", str(value), route)
+    for name, key in WEB_PARAMETERS.items():
+        url = re.sub(rf"<(int|uuid|str):{name}>", str(ids.get(key, 1)), url)
+    url = re.sub(r"<int:(number|version|from_number|to_number)>", "1", url)
+    if MANAGE.match(route):  # refused before any parameter is read
+        url = re.sub(r"<int:\w+>", "1", url)
     url = re.sub(r"\(\?P<number>[^)]*\)", "1", url)
     if ADMIN.match(route):  # the admin refuses non-staff before it reads any parameter
         url = re.sub(r"<[^>]+>|\(\?P<[^>]+>[^)]*\)", "1", url)
@@ -104,7 +118,8 @@ def concrete(route: str, ids: dict) -> str:
 
 def _key(route: str, ids: dict) -> str | None:
     """Which private object a route's parameter names (the longest prefix that matches)."""
-    return next((k for k in sorted(ids, key=len, reverse=True) if f"api/{k}/" in route), None)
+    keys = sorted(ids, key=len, reverse=True)
+    return next((k for k in keys if f"api/{k}/" in route or route.startswith(f"{k}/")), None)
 
 
 def assert_no_private_data(response, where: str) -> None:
@@ -125,15 +140,25 @@ def test_every_route_refuses_outsiders_and_shows_them_no_private_data(private):
         url = concrete(route, ids)
         for who in OUTSIDERS:
             api = client_for(getattr(world, who))
-            if ADMIN.match(route):
+            if ADMIN.match(route) or WEB.match(route):
                 api.force_login(getattr(world, who))
-            for method in methods_of(view):
+            methods = ["GET", "POST"] if WEB.match(route) else methods_of(view)
+            for method in methods:
                 response = getattr(api, method.lower())(url)
                 where = f"{method} {url} as {who}"
                 assert response.status_code < 500, where
-                is_detail = _key(route, ids) is not None and bool(re.search(r"<|\(\?P", route))
+                named = any(f":{name}>" in route for name in WEB_PARAMETERS)
+                is_detail = (_key(route, ids) is not None or named) and bool(
+                    re.search(r"<|\(\?P", route)
+                )
                 if ADMIN.match(route):
                     assert response.status_code in {302, 403, 404}, where
+                elif MANAGE.match(route):
+                    assert response.status_code in {403, 405}, where
+                elif WEB.match(route) and is_detail:
+                    assert response.status_code in REFUSED | {405}, where
+                elif WEB.match(route):  # a page of lists: only what the user may see
+                    assert response.status_code in {200, 302, 400, 403, 405}, where
                 elif is_detail or method != "GET":
                     assert response.status_code in REFUSED | {400, 405}, where
                     if response.status_code in {400, 405}:
@@ -155,7 +180,7 @@ def test_every_document_route_keeps_content_above_clearance_from_an_archivist(pr
     metadata = {"", "versions/", "history/"}
     checked = 0
     for route, view in all_routes():
-        if not route.startswith("api/documents/(?P<pk>"):
+        if not route.startswith(("api/documents/(?P<pk>", "api/documents/<int:pk>")):
             continue
         url = concrete(route, {"documents": world.secret.id})
         rest = url.split(f"/{world.secret.id}/", 1)[1]

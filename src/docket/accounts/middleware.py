@@ -6,7 +6,7 @@ applies the same gate to them."""
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 
 from docket.accounts import sessions, two_factor
 
@@ -25,8 +25,13 @@ ENROLMENT_PATHS = frozenset(
         "/admin/logout/",
         "/api-auth/login/",
         "/api-auth/logout/",
+        "/login/",
+        "/logout/",
+        "/2fa/",
+        "/language/",
     }
 )
+TWO_FACTOR_PAGE = "/2fa/"  # where the web UI enrols
 
 
 class SessionPolicyMiddleware:
@@ -46,6 +51,8 @@ class SessionPolicyMiddleware:
             verified = getattr(user, "is_verified", lambda: False)()  # from OTPMiddleware
             blocked = two_factor.session_gate(user, verified=verified)
             if blocked and request.path_info not in ENROLMENT_PATHS:
+                if not request.path_info.startswith("/api/"):
+                    return HttpResponseRedirect(TWO_FACTOR_PAGE)
                 return JsonResponse(
                     {"error": {"code": "2fa_required", "message": blocked}}, status=403
                 )

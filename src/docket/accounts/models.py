@@ -61,3 +61,15 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…) of {self.user}"
+
+
+class Preference(models.Model):
+    """A user's own settings for the web UI: for now, the language it is shown in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+    )
+    language = models.CharField(max_length=10)  # one of settings.LANGUAGES
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

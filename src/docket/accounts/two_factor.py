@@ -38,6 +38,7 @@ __all__ = [
     "VERIFIED",
     "Enrolment",
     "has_device",
+    "pending_enrolment",
     "recovery_codes_left",
     "role_requires_2fa",
     "session_gate",
@@ -125,6 +126,14 @@ def two_factor_setup(*, user: AbstractBaseUser) -> Enrolment:
         raise Conflict("two-factor authentication is already on for this account")
     TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).delete()
     device = TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=False)
+    return Enrolment(secret=b32encode(device.bin_key).decode(), uri=device.config_url)
+
+
+def pending_enrolment(user: AbstractBaseUser) -> Enrolment | None:
+    """The enrolment set up last and not yet confirmed, to show again after a wrong code."""
+    device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).order_by("-id").first()
+    if device is None:
+        return None
     return Enrolment(secret=b32encode(device.bin_key).decode(), uri=device.config_url)
 
 

@@ -4,13 +4,19 @@ asks access.rules); everything that shows events or alerts goes through it."""
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from docket.access.models import Capability
 from docket.access.rules import has_capability
 from docket.audit.models import AuditAlert, AuditEvent
 
-__all__ = ["audit_alerts", "audit_events", "can_read_audit", "filter_audit_events"]
+__all__ = [
+    "audit_alerts",
+    "audit_events",
+    "can_read_audit",
+    "customer_timeline",
+    "filter_audit_events",
+]
 
 
 def can_read_audit(user: AbstractBaseUser | AnonymousUser | None) -> bool:
@@ -82,3 +88,40 @@ def audit_alerts(*, user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[A
     if not can_read_audit(user):
         return AuditAlert.objects.none()
     return AuditAlert.objects.order_by("-at", "-id")
+
+
+# Page views are left out of a customer's timeline: the web UI records one per visit, and they
+# would bury what changed.
+TIMELINE_LEFT_OUT = (AuditEvent.Action.VIEW, AuditEvent.Action.SEARCH)
+
+
+def customer_timeline(
+    *, user: AbstractBaseUser | AnonymousUser, customer_id: int
+) -> QuerySet[AuditEvent]:
+    """What happened to a customer and its documents, newest first, for whoever may see the
+    customer (as a document's history is for whoever may see the document): events about the
+    customer itself, and about those of its documents the user may see (trashed ones too; a
+    merged-in document's older events as well). Successful actions only, page views left
+    out. Each event carries `document_title` (None for events about the customer)."""
+    from docket.access.models import Permission
+    from docket.access.rules import customers_q
+    from docket.customers.models import Customer
+    from docket.documents.models import Document
+    from docket.documents.selectors import visible_documents
+
+    documents = visible_documents(user=user, content=False, include_trashed=True).filter(
+        customer_id=customer_id
+    )
+    sees_customer = Customer.objects.filter(customers_q(user, Permission.VIEW), pk=customer_id)
+    title = Document.all_objects.filter(pk=OuterRef("document_id")).values("title")[:1]
+    return (
+        AuditEvent.objects.filter(
+            Q(customer_id=customer_id, document_id__isnull=True)
+            | Q(document_id__in=documents.values("id")),
+            Exists(sees_customer),
+            outcome=AuditEvent.Outcome.SUCCESS,
+        )
+        .exclude(action__in=TIMELINE_LEFT_OUT)
+        .annotate(document_title=Subquery(title))
+        .order_by("-seq")
+    )

@@ -1,12 +1,15 @@
 """Reads of customers that more than one caller needs."""
 
+from dataclasses import dataclass, field
+
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from docket.access.models import Permission
 from docket.access.rules import customers_q
-from docket.customers.models import Customer
+from docket.core.errors import NotFound
+from docket.customers.models import Contact, Customer
 from docket.customers.pinyin import pinyin_key
 
 
@@ -45,3 +48,186 @@ def visible_document_count(user: AbstractBaseUser) -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(counts), 0)
+
+
+# The customer pages (docket.web.views.customers) read through the functions below.
+
+CUSTOMER_SORTS = {"name": ("name", "id"), "newest": ("-created_at", "-id")}
+
+
+def customer_list(
+    *,
+    user: AbstractBaseUser,
+    text: str = "",
+    kind: str = "",
+    tier: str = "",
+    region: str = "",
+    status: str = "",
+    owner_id: int | None = None,
+    sort: str = "name",
+) -> QuerySet[Customer]:
+    """The customers the user may see, filtered, with `document_count` (their visible
+    documents) and the owner joined. Merged customers are left out unless `status` asks for
+    them: they only point at the customer they were folded into."""
+    customers = visible_customers(user=user)
+    if text := " ".join((text or "").split()):
+        customers = customers.filter(id__in=customers_matching(text).values("id"))
+    filters = {"kind": kind, "tier": tier, "region": region, "owner_id": owner_id}
+    customers = customers.filter(**{key: value for key, value in filters.items() if value})
+    if status:
+        customers = customers.filter(status=status)
+    else:
+        customers = customers.exclude(status=Customer.Status.MERGED)
+    return (
+        customers.select_related("owner")
+        .annotate(document_count=visible_document_count(user))
+        .order_by(*CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["name"]))
+    )
+
+
+def customer_regions(*, user: AbstractBaseUser) -> list[str]:
+    """The regions of the customers the user may see, for a filter's choices."""
+    regions = visible_customers(user=user).exclude(region="").order_by("region")
+    return list(regions.values_list("region", flat=True).distinct())
+
+
+def possible_owners() -> QuerySet[AbstractBaseUser]:
+    """Who may own a customer: every active user (the owner filter and the edit form)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True).order_by("username")
+
+
+def customer_get(*, user: AbstractBaseUser, customer_id: int) -> Customer:
+    """The customer, if the user may see it (NotFound otherwise), with its owner and
+    `may_edit`: whether the access rules let the user edit its profile and contacts."""
+    editable = Customer.objects.filter(customers_q(user, Permission.EDIT), pk=OuterRef("pk"))
+    customer = (
+        visible_customers(user=user)
+        .select_related("owner", "merged_into")
+        .annotate(may_edit=Exists(editable))
+        .filter(pk=customer_id)
+        .first()
+    )
+    if customer is None:
+        raise NotFound(f"no customer {customer_id}")
+    return customer
+
+
+def customer_contacts(*, customer: Customer) -> QuerySet[Contact]:
+    return Contact.objects.filter(customer=customer).order_by("id")
+
+
+@dataclass
+class DocumentGroup:
+    """One document type's part of a customer's documents: how many the user may see, and
+    the newest few of them."""
+
+    type_id: int
+    type_name: str
+    count: int
+    documents: list = field(default_factory=list)
+
+    @property
+    def has_more(self) -> bool:
+        return self.count > len(self.documents)
+
+
+def customer_documents(
+    *, user: AbstractBaseUser, customer_id: int, document_type_id: int | None = None
+) -> QuerySet:
+    """A customer's live documents the user may see (their metadata: never the versions'
+    text), newest document date first, with type and tags."""
+    from docket.documents.models import Tag
+    from docket.documents.selectors import visible_documents
+
+    documents = visible_documents(user=user, content=False).filter(customer_id=customer_id)
+    if document_type_id is not None:
+        documents = documents.filter(document_type_id=document_type_id)
+    return (
+        documents.select_related("document_type")
+        .only(*_LISTED_FIELDS)
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name", "color")))
+        .order_by(*_NEWEST)
+    )
+
+
+_LISTED_FIELDS = (
+    "id",
+    "title",
+    "archive_number",
+    "document_date",
+    "created_at",
+    "status",
+    "confidentiality",
+    "document_type__name",
+)
+_NEWEST = (F("document_date").desc(nulls_last=True), "-created_at", "-id")
+
+
+def customer_document_groups(
+    *, user: AbstractBaseUser, customer_id: int, per_type: int = 10
+) -> list[DocumentGroup]:
+    """The customer's documents the user may see, grouped by type: every
+    group's count, and its `per_type` newest documents. Three queries whatever the number of
+    documents: the counts (GROUP BY), the rows (ranked per type in the database), their tags."""
+    from docket.documents.selectors import visible_documents
+
+    documents = visible_documents(user=user, content=False).filter(customer_id=customer_id)
+    counts = (
+        documents.order_by()
+        .values("document_type_id", "document_type__name")
+        .annotate(n=Count("id"))
+        .order_by("document_type_id")  # the catalogue's order: 合同, 报价单, 发票 …
+    )
+    groups = {
+        row["document_type_id"]: DocumentGroup(
+            row["document_type_id"], row["document_type__name"], row["n"]
+        )
+        for row in counts
+    }
+    if not groups:
+        return []
+    rank = Window(RowNumber(), partition_by=[F("document_type_id")], order_by=list(_NEWEST))
+    newest = (
+        customer_documents(user=user, customer_id=customer_id)
+        .annotate(rank=rank)
+        .filter(rank__lte=per_type)
+    )
+    for document in newest:  # one pass: rows arrive newest first, whatever their type
+        groups[document.document_type_id].documents.append(document)
+    return list(groups.values())
+
+
+@dataclass
+class CustomerFile:
+    """客户档案: everything the customer page shows, each part limited to what the user may
+    see."""
+
+    customer: Customer
+    contacts: list[Contact]
+    groups: list[DocumentGroup]
+    timeline: list  # AuditEvents, newest first, at most `timeline_limit`
+    more_timeline: bool
+
+    @property
+    def document_count(self) -> int:
+        return sum(group.count for group in self.groups)
+
+
+def customer_file(
+    *, user: AbstractBaseUser, customer_id: int, per_type: int = 10, timeline_limit: int = 50
+) -> CustomerFile:
+    """The customer page's reads, a fixed number of queries however many documents and
+    events the customer has. NotFound if the user may not see the customer."""
+    from docket.audit.selectors import customer_timeline
+
+    customer = customer_get(user=user, customer_id=customer_id)
+    events = list(customer_timeline(user=user, customer_id=customer.pk)[: timeline_limit + 1])
+    return CustomerFile(
+        customer=customer,
+        contacts=list(customer_contacts(customer=customer)),
+        groups=customer_document_groups(user=user, customer_id=customer.pk, per_type=per_type),
+        timeline=events[:timeline_limit],
+        more_timeline=len(events) > timeline_limit,
+    )

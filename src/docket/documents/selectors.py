@@ -5,6 +5,7 @@ import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
 from docket.access.models import Permission
 from docket.access.rules import check_document, documents_q
@@ -100,3 +101,13 @@ def version_get(*, document: Document, number: int) -> Version:
     if version is None:
         raise NotFound(f"document {document.archive_number} has no version {number}")
     return version
+
+
+def checked_out_by(*, user: AbstractBaseUser) -> QuerySet[Document]:
+    """The documents the user holds checked out (locks not yet expired), oldest lock first."""
+    return (
+        visible_documents(user=user, content=False)
+        .filter(checkout__user=user, checkout__expires_at__gt=timezone.now())
+        .select_related("customer", "document_type", "checkout")
+        .order_by("checkout__checked_out_at")
+    )

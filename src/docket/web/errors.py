@@ -1,0 +1,30 @@
+"""Services raise errors with English messages for the API and the CLI; a page shows the
+user's language. Known refusals get a translated sentence; any other shows its message."""
+
+from django.utils.translation import gettext as _
+
+from docket.accounts import errors as account_errors
+from docket.core.errors import DocketError
+
+__all__ = ["message_for"]
+
+
+def message_for(error: DocketError) -> str:
+    if isinstance(error, account_errors.WrongCredentials):
+        return _("Wrong username or password.")
+    if isinstance(error, account_errors.AccountLocked):
+        return _(
+            "This account is locked after too many failed attempts. Try again in 15 minutes "
+            "or ask an administrator to unlock it."
+        )
+    if isinstance(error, account_errors.TooManyAttempts):
+        return _("Too many failed attempts from this computer. Try again in 15 minutes.")
+    if isinstance(error, account_errors.OtpRequired):
+        return _("Enter the code from your authenticator app, or a recovery code.")
+    if isinstance(error, account_errors.OtpInvalid):
+        return _("That code is not right. Try the newest code from your app.")
+    if error.status_code == 403:
+        return _("You do not have permission to do this.")
+    if error.status_code == 404:
+        return _("Not found, or you do not have permission to see it.")
+    return error.message

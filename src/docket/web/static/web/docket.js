@@ -1,0 +1,24 @@
+// Docket's own script: small behaviours that need no framework. No inline scripts anywhere
+// (the Content-Security-Policy forbids them), so pages mark elements with data- attributes.
+"use strict";
+
+document.documentElement.classList.add("js");
+
+document.addEventListener("change", (event) => {
+  const field = event.target;
+  if (field.matches && field.matches("[data-autosubmit]")) {
+    field.form.requestSubmit();
+  }
+});
+
+// Tags carry their colour as data-color (inline style attributes would need 'unsafe-inline').
+function paintTags(root) {
+  root.querySelectorAll("[data-color]").forEach((element) => {
+    const color = element.dataset.color;
+    if (/^#[0-9a-fA-F]{6}$/.test(color)) {
+      element.style.setProperty("--tag-color", color);
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", () => paintTags(document));
+document.addEventListener("htmx:afterSwap", (event) => paintTags(event.target));

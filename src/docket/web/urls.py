@@ -1,0 +1,28 @@
+"""The web UI's pages. The API lives under /api/ (docket.urls)."""
+
+from django.urls import path
+
+from docket.web.views import (
+    administration,
+    auth,
+    customers,
+    dashboard,
+    document_page,
+    documents,
+    upload,
+)
+
+app_name = "web"
+
+urlpatterns = [
+    path("", dashboard.dashboard_view, name="dashboard"),
+    path("login/", auth.login_view, name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("2fa/", auth.two_factor_view, name="two-factor"),
+    path("language/", auth.language_view, name="language"),
+    path("documents/", documents.documents_view, name="documents"),
+    *document_page.urlpatterns,
+    *customers.urlpatterns,
+    *upload.urlpatterns,
+    *administration.urlpatterns,
+]

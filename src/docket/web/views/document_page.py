@@ -1,0 +1,389 @@
+"""The document page (/documents/<id>/): preview, details, tags, versions, check-out,
+permissions and history of one document, and the edit of its details.
+
+Reads go through docket.documents.selectors (document_get decides 404 against 403) and the
+access rules; writes through the documents and access services, which decide. A document the
+user may not see is a 404 page; an action they may not take shows the page again with the
+refusal and its status. Versions, check-out and grants are in document_actions.py, the
+side-by-side compare in document_compare.py."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from docket.access import rules
+from docket.access.models import Capability, Grant, Permission
+from docket.audit.models import AuditEvent
+from docket.audit.selectors import filter_audit_events
+from docket.core.errors import DocketError, InvalidInput, Locked
+from docket.customers.models import Customer
+from docket.customers.selectors import visible_customers
+from docket.documents import catalog, selectors, services
+from docket.documents.checkout import active_checkout
+from docket.documents.files import INLINE_TYPES, record_read
+from docket.documents.models import Checkout, Document, DocumentType, Tag, Version
+from docket.web.errors import message_for
+from docket.web.refusals import refusal_page, refusal_status
+from docket.web.views import document_actions as actions
+from docket.web.views import document_compare
+
+HISTORY_PAGE = 20  # events shown at first; "older" adds as many again
+Action = Callable[[Document], str]  # runs one service, returns the success message
+
+
+@dataclass
+class DocumentPage:
+    """What the page shows about one document, read in the same number of queries however
+    many versions, grants and events it has."""
+
+    document: Document
+    user_id: int
+    may_see_content: bool
+    may_download: bool
+    may_edit: bool
+    may_manage: bool
+    may_share: bool  # share this one document with a colleague (without `manage`)
+    versions: list[Version]  # newest first, without their text
+    checkout: Checkout | None
+    grants: list[Grant]  # on this document, then those through its customer
+    tags: list[Tag]
+    history: list[tuple[AuditEvent, str]]
+    more_history: bool
+    text: str  # the current version's, when the user may see content
+
+    @property
+    def current(self) -> Version | None:
+        return self.versions[0] if self.versions else None
+
+    @property
+    def preview_kind(self) -> str:
+        """pdf: the browser's own viewer; image: inline; other: a thumbnail and a download."""
+        if not self.may_see_content or self.current is None:
+            return "none"
+        if self.current.mime_type == "application/pdf":
+            return "pdf"
+        return "image" if self.current.mime_type in INLINE_TYPES else "other"
+
+    @property
+    def locked_by_other(self) -> bool:
+        return self.checkout is not None and self.checkout.user_id != self.user_id
+
+
+def document_page(user: AbstractBaseUser, document: Document) -> DocumentPage:
+    may_see_content = rules.may_document(user, Permission.VIEW, document.pk)
+    versions = list(document.versions.select_related("author").defer("text").order_by("-number"))
+    text = ""
+    if may_see_content and versions:
+        text = Version.objects.values_list("text", flat=True).get(pk=versions[0].pk)
+    events = list(filter_audit_events(document_id=document.pk)[: HISTORY_PAGE + 1])
+    grants = Grant.objects.filter(Q(document=document) | Q(customer_id=document.customer_id))
+    return DocumentPage(
+        document=document,
+        user_id=user.pk,
+        may_see_content=may_see_content,
+        may_download=may_see_content and rules.may_document(user, Permission.DOWNLOAD, document.pk),
+        may_edit=rules.may_document(user, Permission.EDIT, document.pk),
+        may_manage=rules.has_capability(user, Capability.MANAGE_USERS)
+        or rules.may_document(user, Permission.MANAGE, document.pk),
+        may_share=rules.may_document(user, Permission.SHARE, document.pk),
+        versions=versions,
+        checkout=active_checkout(document),
+        grants=list(
+            grants.select_related("user", "team", "granted_by").order_by(
+                F("customer_id").asc(nulls_first=True),
+                "id",  # this document's first
+            )
+        ),
+        tags=list(document.tags.all()),
+        history=[(event, describe(event)) for event in events[:HISTORY_PAGE]],
+        more_history=len(events) > HISTORY_PAGE,
+        text=text,
+    )
+
+
+FIELD_LABELS = {
+    "title": gettext_lazy("title"),
+    "document_date": gettext_lazy("document date"),
+    "status": gettext_lazy("status"),
+    "notes": gettext_lazy("notes"),
+    "customer": gettext_lazy("customer"),
+    "document_type": gettext_lazy("type"),
+    "tags": gettext_lazy("tags"),
+}
+
+
+def describe(event: AuditEvent) -> str:
+    """One line on what an event of the document's history did (its details are English
+    keys for the API)."""
+    details, kind = event.details or {}, AuditEvent.Action
+    if event.action == kind.UPLOAD:
+        return _("File %(name)s") % {"name": details.get("file", "")}
+    if event.action == kind.RESTORE_VERSION:
+        return _("Version %(old)s restored as version %(new)s") % {
+            "old": details.get("restored"),
+            "new": details.get("version"),
+        }
+    if event.action == kind.EDIT:
+        labels = [str(FIELD_LABELS.get(name, name)) for name in details.get("fields", [])]
+        separator = "、" if get_language().startswith("zh") else ", "
+        return _("Changed: %(fields)s") % {"fields": separator.join(labels)}
+    if event.action == kind.CHECKOUT and "hours" in details:
+        return _("For %(hours)s hours") % {"hours": f"{details['hours']:g}"}
+    if event.action == kind.CHECKIN and details.get("forced"):
+        return _("Checked in by force")
+    if event.action == kind.PERMISSION_CHANGE and details.get("permission") in Permission.values:
+        values = {
+            "permission": Permission(details["permission"]).label,
+            "who": details.get("user") or details.get("team") or "",
+        }
+        if details.get("grant") == "removed":
+            return _("%(permission)s taken from %(who)s") % values
+        return _("%(permission)s granted to %(who)s") % values
+    if "version" in details:
+        return _("Version %(number)s") % {"number": details["version"]}
+    return ""
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"autofocus": True}),  # htmx focuses it when swapped in
+    )
+    customer = forms.ModelChoiceField(label=gettext_lazy("Customer"), queryset=Customer.objects)
+    document_type = forms.ModelChoiceField(
+        label=gettext_lazy("Document type"), queryset=DocumentType.objects.order_by("name")
+    )
+    document_date = forms.DateField(
+        label=gettext_lazy("Document date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Document.Status.choices)
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, user: AbstractBaseUser, document: Document, **kw: Any):
+        initial = {name: getattr(document, name) for name in services.DOCUMENT_EDITABLE_FIELDS}
+        super().__init__(*args, initial=initial, **kw)
+        # A document moves only to a customer one may file for; where it is stays offered.
+        uploadable = visible_customers(user=user, permission=Permission.UPLOAD).exclude(
+            status=Customer.Status.MERGED
+        )
+        here = Customer.objects.filter(pk=document.customer_id)
+        self.fields["customer"].queryset = (uploadable | here).order_by("name")
+
+
+class TagForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Add a tag"), max_length=50, required=False)
+    remove = forms.IntegerField(required=False)
+
+
+def page_response(
+    request: HttpRequest, document: Document, *, status: int = 200, error: str = "", **extra: Any
+) -> HttpResponse:
+    """The whole page; after a refused action or an invalid form, with the refusal or the
+    form's errors in it."""
+    page = document_page(request.user, document)
+    context = {
+        "section": "documents",
+        "page": page,
+        "document": document,
+        "error": error,
+        "edit_form": None,
+        "tag_form": TagForm(),
+        "all_tags": Tag.objects.order_by("name") if page.may_edit else [],
+        "version_form": actions.VersionForm(),
+        "checkout_form": actions.CheckoutForm(),
+        "grant_form": actions.GrantForm() if page.may_manage else None,
+        "share_form": actions.ShareForm() if page.may_share and not page.may_manage else None,
+        "compare_form": document_compare.CompareForm.for_page(page.versions),
+        **extra,
+    }
+    return render(request, "web/document/page.html", context, status=status)
+
+
+def refused(request: HttpRequest, error: DocketError) -> HttpResponse:
+    document_id = (
+        request.resolver_match.kwargs.get("document_id") if request.resolver_match else None
+    )
+    return refusal_page(
+        request,
+        error,
+        section="documents",
+        heading=_("Document not found") if refusal_status(error) == 404 else "",
+        back_url=reverse("web:documents"),
+        back_label=_("Back to the documents"),
+        document_id=document_id,
+    )
+
+
+def refusal_message(error: DocketError, document: Document) -> str:
+    """A refusal in the user's language; a lock says who holds it and until when."""
+    if isinstance(error, Locked) and (lock := active_checkout(document)) is not None:
+        return _(
+            "%(user)s has checked out this document until %(until)s: until it is checked in, "
+            "only they can change it."
+        ) % {"user": holder_name(lock), "until": local_time(lock.expires_at)}
+    return message_for(error)
+
+
+def holder_name(lock: Checkout) -> str:
+    return lock.user.get_full_name() or lock.user.get_username()
+
+
+def local_time(moment: Any) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def load(
+    request: HttpRequest, document_id: int, permission: str, *, content: bool = True
+) -> Document | HttpResponse:
+    """The document for this action, or the answer to give: a 404 page when the user may
+    not see it, the page with the refusal when they may see it but not do this."""
+    try:
+        return selectors.document_get(
+            user=request.user, document_id=document_id, permission=permission, content=content
+        )
+    except DocketError as error:
+        if error.status_code == 404:
+            return refused(request, error)
+        try:
+            document = selectors.document_get(
+                user=request.user, document_id=document_id, content=False
+            )
+        except DocketError:
+            return refused(request, error)
+        return page_response(request, document, status=error.status_code, error=message_for(error))
+
+
+def run(
+    request: HttpRequest,
+    document: Document,
+    action: Action,
+    *,
+    known: dict[type[DocketError], str] | None = None,
+) -> HttpResponse:
+    """Run the action; on success back to the page (post, redirect, get), on a refusal the
+    page with it. `known` gives a sentence for refusals whose English message would show."""
+    try:
+        done = action(document)
+    except DocketError as error:
+        sentence = next((s for kind, s in (known or {}).items() if isinstance(error, kind)), "")
+        sentence = sentence or refusal_message(error, document)
+        return page_response(request, document, status=error.status_code, error=sentence)
+    messages.success(request, done)
+    return redirect("web:document", document_id=document.pk)
+
+
+@login_required
+def document_view(request: HttpRequest, document_id: int) -> HttpResponse:
+    try:
+        document = selectors.document_get(user=request.user, document_id=document_id, content=False)
+    except DocketError as error:
+        return refused(request, error)
+    record_read(request, AuditEvent.Action.VIEW, document)  # as the API's detail view does
+    return page_response(request, document)
+
+
+@login_required
+def document_edit_view(request: HttpRequest, document_id: int) -> HttpResponse:
+    """GET: the details as a form (for htmx, that card only); POST: save what changed."""
+    document = load(request, document_id, Permission.EDIT)
+    if isinstance(document, HttpResponse):
+        return document
+    form = DocumentForm(request.POST or None, user=request.user, document=document)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        if not changes:
+            messages.info(request, _("Nothing was changed."))
+            return redirect("web:document", document_id=document.pk)
+        return run(request, document, lambda doc: _update(request, doc, changes))
+    if request.htmx and request.method == "GET":
+        return render(
+            request, "web/document/_details.html", {"document": document, "edit_form": form}
+        )
+    return page_response(request, document, status=400 if form.errors else 200, edit_form=form)
+
+
+def _update(request: HttpRequest, document: Document, changes: dict[str, Any]) -> str:
+    services.document_update(actor=request.user, document=document, **changes)
+    return _("The details are saved.")
+
+
+@login_required
+@require_POST
+def document_tags_view(request: HttpRequest, document_id: int) -> HttpResponse:
+    """Add a tag by name (made when new, as the API does) or take one off by its id."""
+    document = load(request, document_id, Permission.EDIT)
+    if isinstance(document, HttpResponse):
+        return document
+    form = TagForm(request.POST)
+    form.is_valid()
+    name, remove = form.cleaned_data.get("name", ""), form.cleaned_data.get("remove")
+
+    def change(document: Document) -> str:
+        tags = list(document.tags.all())
+        if remove:
+            kept = [tag for tag in tags if tag.pk != remove]
+            services.document_update(actor=request.user, document=document, tags=kept)
+            return _("The tag is removed.")
+        if not name:
+            raise InvalidInput("a tag needs a name", field="name")
+        tag = catalog.tag_get_or_create(actor=request.user, name=name)
+        services.document_update(actor=request.user, document=document, tags=[*tags, tag])
+        return _("The tag %(name)s is added.") % {"name": tag.name}
+
+    return run(request, document, change, known={InvalidInput: _("Type the name of a tag.")})
+
+
+@login_required
+def document_history_view(request: HttpRequest, document_id: int) -> HttpResponse:
+    """Older events: the rows after `before` for htmx, or pages of their own without script."""
+    try:
+        document = selectors.document_get(user=request.user, document_id=document_id, content=False)
+    except DocketError as error:
+        return refused(request, error)
+    events = filter_audit_events(document_id=document.pk)  # as GET /api/documents/<id>/history/
+    before = request.GET.get("before", "")
+    if request.htmx and before.isdigit():  # the next events after the last one shown
+        older = list(events.filter(seq__lt=int(before))[: HISTORY_PAGE + 1])
+        context = {
+            "document": document,
+            "history": [(event, describe(event)) for event in older[:HISTORY_PAGE]],
+            "more": len(older) > HISTORY_PAGE,
+        }
+        return render(request, "web/document/_history_rows.html", context)
+    page = Paginator(events, HISTORY_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "section": "documents",
+        "document": document,
+        "history": [(event, describe(event)) for event in page],
+        "page_obj": page,
+    }
+    return render(request, "web/document/history.html", context)
+
+
+urlpatterns = [
+    path("documents/<int:document_id>/", document_view, name="document"),
+    path("documents/<int:document_id>/edit/", document_edit_view, name="document-edit"),
+    path("documents/<int:document_id>/tags/", document_tags_view, name="document-tags"),
+    path("documents/<int:document_id>/history/", document_history_view, name="document-history"),
+    *actions.urlpatterns,
+    *document_compare.urlpatterns,
+]

@@ -1,0 +1,68 @@
+"""The documents list: search and browse in one page, with filters, facets and highlighted
+snippets. It runs the same search as /api/search/ (docket.search.engine)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+
+from docket.audit.models import AuditEvent
+from docket.audit.services import audit_record
+from docket.documents.models import Document, DocumentType, Tag
+from docket.search.engine import SearchResult, search
+from docket.search.serializers import SearchParamsSerializer
+
+PAGE_SIZE = 20
+
+
+@login_required
+def documents_view(request: HttpRequest) -> HttpResponse:
+    data = QueryDict(mutable=True)
+    for key, values in request.GET.lists():  # a form's empty selects mean "any"
+        if given := [value for value in values if value != ""]:
+            data.setlist(key, given)
+    data["q"] = data.get("q", "").replace("\x00", "")
+    data.setdefault("page_size", str(PAGE_SIZE))
+    if data.get("year", "").isdigit():  # the year facet: a range of document dates
+        year = data.pop("year")[-1]
+        data.setdefault("date_after", f"{year}-01-01")
+        data.setdefault("date_before", f"{year}-12-31")
+    params = SearchParamsSerializer(data=data)
+    context = {
+        "section": "documents",
+        "q": data["q"],
+        "types": DocumentType.objects.order_by("name"),
+        "tags": Tag.objects.order_by("name"),
+        "statuses": Document.Status.choices,
+        "sort": data.get("sort", "relevance"),
+        "customer_ids": data.getlist("customer"),
+    }
+    status = 200
+    if params.is_valid():
+        result = search(user=request.user, params=params.to_params())
+        if data["q"]:
+            audit_record(
+                action=AuditEvent.Action.SEARCH,
+                actor=request.user,
+                request=request,
+                details={"q": data["q"][:500], "count": result.count},
+            )
+        page = params.validated_data["page"]
+        context |= {"result": result, "page": page, **_pages(result, page)}
+    else:
+        context["errors"] = params.errors
+        status = 400
+    template = "web/documents/_results.html" if request.htmx else "web/documents/list.html"
+    return render(request, template, context, status=status)
+
+
+def _pages(result: SearchResult, page: int) -> dict:
+    """Previous and next; past the counted matches of a very common word, pages go on as
+    long as they are full."""
+    if result.count_exact:
+        has_next = page * PAGE_SIZE < result.count
+    else:
+        has_next = len(result.hits) == PAGE_SIZE
+    return {
+        "previous_page": page - 1 if page > 1 else None,
+        "next_page": page + 1 if has_next else None,
+    }

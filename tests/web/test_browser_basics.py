@@ -1,0 +1,73 @@
+"""In a real browser: sign in, the dashboard, the language switch, a search with its
+highlight."""
+
+import io
+
+import pytest
+
+from docket.documents.services import document_upload
+from tests.conftest import user_with_role
+from tests.web.conftest import shot, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def sales(transactional_db):
+    return user_with_role("wangfang", role="sales", password="pw-王芳-12345")
+
+
+def test_sign_in_shows_the_dashboard_in_chinese(page, sales):
+    page.goto("/")
+    page.wait_for_url("**/login/?next=/")
+    shot(page, "login")
+    sign_in(page, "wangfang", "pw-王芳-12345")
+    assert page.get_by_role("heading", name="工作台").is_visible()
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    shot(page, "dashboard")
+
+
+def test_a_wrong_password_is_refused_with_a_message(page, sales):
+    page.goto("/login/")
+    page.get_by_label("用户名").fill("wangfang")
+    page.get_by_label("密码").fill("wrong-password-1")
+    page.get_by_role("button", name="登录").click()
+    assert page.get_by_role("alert").inner_text() == "用户名或密码错误。"
+
+
+def test_switching_to_english_is_kept_for_the_user(page, browser, live_server, sales):
+    sign_in(page, "wangfang", "pw-王芳-12345")
+    page.get_by_label("语言").select_option("en")
+    page.get_by_role("heading", name="Dashboard").wait_for()
+    shot(page, "dashboard-en")
+    # Another browser, same user: English follows them.
+    other = browser.new_context(base_url=live_server.url)
+    tab = other.new_page()
+    sign_in_en = tab.goto("/login/")
+    assert sign_in_en.ok
+    tab.get_by_label("用户名").fill("wangfang")
+    tab.get_by_label("密码").fill("pw-王芳-12345")
+    tab.get_by_role("button", name="登录").click()
+    tab.get_by_role("heading", name="Dashboard").wait_for()
+    other.close()
+
+
+def test_search_finds_a_chinese_phrase_and_marks_it(
+    page, sales, customer_of, contract_type, contract_pdf, worker
+):
+    customer = customer_of(sales)
+    document_upload(
+        actor=sales,
+        file=io.BytesIO(contract_pdf),
+        filename="购销合同.pdf",
+        customer=customer,
+        document_type=contract_type,
+    )
+    sign_in(page, "wangfang", "pw-王芳-12345")
+    page.goto("/documents/")
+    page.get_by_label("搜索", exact=True).fill("合同金额")
+    page.get_by_role("button", name="搜索").click()
+    hit = page.locator(".hit").first
+    hit.wait_for()
+    page.locator(".hit .snippet mark", has_text="合同金额").first.wait_for()
+    shot(page, "documents-search")
