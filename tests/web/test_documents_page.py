@@ -123,3 +123,9 @@ def test_the_list_runs_as_many_queries_for_twenty_documents_as_for_two(
         other = customer_create(actor=sales, name=f"杭州{i}号科技有限公司")
         upload(sales, other, contract_type, contract_pdf, f"协议{i}", run_tasks, [tag])
     assert queries_for(signed_in) == few
+
+
+def test_the_query_notices_are_shown_in_the_users_language(signed_in):
+    page = signed_in.get("/documents/", {"q": '"未闭合的引号'}).content.decode()
+    assert "未闭合的引号已在末尾补全" in page
+    assert "unbalanced quote" not in page

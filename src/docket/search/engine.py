@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import FloatField, Q, Value
 from django.utils import timezone
+from django.utils.translation import gettext_noop as _
 
 from docket.customers.models import Customer
 from docket.customers.selectors import customers_matching, visible_customers
@@ -27,6 +28,7 @@ from docket.search.filters import (
     document_date_q,
     resolve_field,
 )
+from docket.search.notices import Notice
 from docket.search.query import And, Node, Not, Or, Term, parse
 from docket.search.results import Hit, hits_for
 from docket.search.tokens import tokenize
@@ -120,7 +122,12 @@ def run(
     count_exact = len(rows) <= CANDIDATE_CAP
     ranked = positive is not None and count_exact
     if positive is not None and not count_exact and params.sort == "relevance":
-        notices.append(f"more than {CANDIDATE_CAP:,} documents match: the newest come first")
+        notices.append(
+            Notice(
+                _("more than %(cap)s documents match: the newest come first"),
+                cap=f"{CANDIDATE_CAP:,}",
+            )
+        )
     make = Candidate._make if ranked else lambda row: Candidate(*row[:-1], rank=None)
     candidates = [make(row) for row in rows[:CANDIDATE_CAP]]
     start = (max(params.page, 1) - 1) * params.page_size
@@ -177,7 +184,7 @@ def _checked(node: Node, notices: list[str]) -> Node | None:
     if isinstance(node, Or):
         kept = [k for c in node.nodes if (k := _checked(c, notices)) is not None]
         if len(kept) < len(node.nodes):
-            notices.append("an OR with a negated side was searched without that side")
+            notices.append(Notice(_("an OR with a negated side was searched without that side")))
         return _collapse(Or, kept)
     positive = [k for c in node.nodes if not isinstance(c, Not) and (k := _checked(c, notices))]
     negative = [
@@ -185,7 +192,7 @@ def _checked(node: Node, notices: list[str]) -> Node | None:
     ]
     if not positive:
         if negative:
-            notices.append("a group with only negated words was left out")
+            notices.append(Notice(_("a group with only negated words was left out")))
         return None
     return _collapse(And, positive + negative)
 

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
+from django.utils.translation import gettext_noop as _
 
 from docket.access.models import Permission
 from docket.access.rules import customers_q
 from docket.customers.selectors import customers_matching
 from docket.documents.models import Document, DocumentType, Tag
 from docket.search.dates import DateRange, parse_date_value
+from docket.search.notices import Notice
 from docket.search.query import FieldFilter
 
 MAX_CUSTOMERS = 50  # a name fragment matching more customers than this is too vague to filter
@@ -121,7 +123,10 @@ def _date(kind: str, text: str, today: datetime.date) -> Resolved | None:
     try:
         found = parse_date_value(text, today)
     except ValueError as exc:
-        return Resolved(Q(), notice=f"{kind}:{text} ignored: {exc}")
+        return Resolved(
+            Q(),
+            notice=Notice(_("%(field)s ignored: %(problem)s"), field=f"{kind}:{text}", problem=exc),
+        )
     make_q = document_date_q if kind == "date" else created_q
     return Resolved(make_q(found.start, found.end), date_understood(kind, found))
 
@@ -149,7 +154,10 @@ def resolve_field(
     else:
         resolved = _RESOLVERS[name](value)
     if resolved is None:
-        return Resolved(Q(pk__in=[]), notice=f"no {name} matches {value!r}")
+        return Resolved(
+            Q(pk__in=[]),
+            notice=Notice(_("no %(field)s matches %(value)r"), field=name, value=value),
+        )
     if field_filter.negated:
         return Resolved(~resolved.q, resolved.understood, resolved.notice)
     return resolved

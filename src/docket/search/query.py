@@ -24,7 +24,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop as _
+
 from docket.search.dates import DateRange, find_date, parse_date_value
+from docket.search.notices import Notice
 from docket.search.tokens import tokenize
 
 __all__ = [
@@ -135,9 +138,11 @@ def parse(raw: str, today: datetime.date) -> ParsedQuery:
     expr = _Parser(items).expr() if items else None
     if expr is None and dropped:
         shown = ", ".join(f'"{_shorten(word)}"' for word in dropped[:5])
-        notices.append(f"ignored {shown}: no letters or digits to search for")
+        notices.append(
+            Notice(_("ignored %(words)s: no letters or digits to search for"), words=shown)
+        )
     if expr is None and not fields and date is None and text.strip():
-        notices.append("nothing to search for")
+        notices.append(Notice(_("nothing to search for")))
     return ParsedQuery(expr, tuple(fields), date, tuple(dict.fromkeys(notices)))
 
 
@@ -149,7 +154,7 @@ def _clean(raw: str, notices: list[str]) -> str:
     text = _CONTROL.sub("", raw)
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
-        notices.append(f"query cut to {MAX_QUERY_CHARS} characters")
+        notices.append(Notice(_("query cut to %(limit)s characters"), limit=MAX_QUERY_CHARS))
     return unicodedata.normalize("NFKC", text)
 
 
@@ -183,7 +188,7 @@ class _Lexer:
             else:
                 self._word()
         if self.depth:
-            self.notices.append("unclosed parenthesis closed at the end")
+            self.notices.append(Notice(_("unclosed parenthesis closed at the end")))
             self.tokens.extend(_Token(")") for _ in range(self.depth))
         return self.tokens
 
@@ -199,12 +204,16 @@ class _Lexer:
             self.depth += 1
             self._emit(_Token("("))
         else:
-            self.notices.append(f"parentheses nested deeper than {MAX_DEPTH} levels flattened")
+            self.notices.append(
+                Notice(
+                    _("parentheses nested deeper than %(limit)s levels flattened"), limit=MAX_DEPTH
+                )
+            )
 
     def _close(self) -> None:
         self.pos += 1
         if not self.parens:
-            self.notices.append("unmatched ')' ignored")
+            self.notices.append(Notice(_("unmatched ')' ignored")))
         elif self.parens.pop():
             self.depth -= 1
             self._emit(_Token(")"))
@@ -213,7 +222,7 @@ class _Lexer:
         self.pos += 1
         following = self.text[self.pos : self.pos + 1]
         if not following or following.isspace() or following == ")":
-            self.notices.append("ignored a '-' with nothing after it")
+            self.notices.append(Notice(_("ignored a '-' with nothing after it")))
             return
         self._emit(_Token("NOT"))
         self.after_minus = True
@@ -223,7 +232,7 @@ class _Lexer:
         start = self.pos + 1
         closing = _QUOTE_ENDS[self.text[self.pos]].search(self.text, start)
         if not closing:
-            self.notices.append("unbalanced quote closed at the end")
+            self.notices.append(Notice(_("unbalanced quote closed at the end")))
         end = closing.start() if closing else len(self.text)
         self.pos = end + 1
         return self.text[start:end]
@@ -247,7 +256,7 @@ class _Lexer:
         if value:
             self._emit(_Token("FIELD", value, name))
             return
-        self.notices.append(f'ignored "{name}:" with no value')
+        self.notices.append(Notice(_('ignored "%(field)s:" with no value'), field=name))
         while self.tokens and self.tokens[-1].kind == "NOT":  # -type: negates nothing
             self.tokens.pop()
         self.after_minus = False
@@ -282,9 +291,16 @@ def _take_fields(
         shown = f"{token.field}:{token.text}"
         following = tokens[index + 1].kind if index + 1 < len(tokens) else ""
         if depth or "OR" in (following, rest[-1].kind if rest else ""):
-            notices.append(f"{shown} applies to the whole query, not inside OR or parentheses")
+            notices.append(
+                Notice(
+                    _("%(field)s applies to the whole query, not inside OR or parentheses"),
+                    field=shown,
+                )
+            )
         if token.field in _DATE_FIELDS and (problem := _date_problem(token.text, today)):
-            notices.append(f"ignored {shown}: {problem}")
+            notices.append(
+                Notice(_("ignored %(field)s: %(problem)s"), field=shown, problem=problem)
+            )
             continue
         fields.append(FieldFilter(token.field, token.text, negated))
     return rest, fields
@@ -355,12 +371,14 @@ def _repair(items: list[_Item], notices: list[str]) -> list[_Item]:
             if out and _ends_operand(out[-1]):
                 out.append(item)
             else:
-                notices.append(f"ignored {item} with no term before it")
+                notices.append(
+                    Notice(_("ignored %(operator)s with no term before it"), operator=item)
+                )
         else:  # ")"
             _drop_dangling(out, notices)
             if out and out[-1] == "(":
                 out.pop()
-                notices.append("ignored empty parentheses")
+                notices.append(Notice(_("ignored empty parentheses")))
                 _drop_dangling(out, notices, ("NOT", "&"))
             else:
                 out.append(")")
@@ -375,7 +393,9 @@ def _drop_dangling(
     while out and out[-1] in operators:
         operator = out.pop()
         if operator != "&":
-            notices.append(f"ignored {operator} with no term after it")
+            notices.append(
+                Notice(_("ignored %(operator)s with no term after it"), operator=operator)
+            )
 
 
 class _Parser:

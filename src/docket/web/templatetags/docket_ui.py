@@ -52,3 +52,11 @@ def level_name(level: int) -> str:
     from docket.access.models import Level
 
     return str(Level(level).label) if level in Level.values else _("unknown")
+
+
+@register.filter
+def notice_text(notice: str) -> str:
+    """A search notice in the user's language (docket.search.notices)."""
+    from docket.search.notices import translated
+
+    return translated(notice)
