@@ -188,6 +188,30 @@ BLOB_STORE = {
 
 CHECKOUT_DEFAULT_HOURS = int(_env("CHECKOUT_HOURS", "8"))
 
+
+def parse_admins(text: str) -> list[tuple[str, str]]:
+    """DOCKET_ADMINS: who gets the audit alerts, "张伟 <zw@example.com>, it@example.com"."""
+    admins = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, address = part.rpartition("<")
+        address = address.rstrip(">").strip()
+        admins.append((name.strip() or address, address))
+    return admins
+
+
+ADMINS = parse_admins(_env("ADMINS"))
+# Mail for the alerts: an SMTP server on the intranet (Django's console backend by default in
+# DEBUG, so nothing leaves a developer's machine).
+EMAIL_HOST = _env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(_env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = _env("EMAIL_USER")
+EMAIL_HOST_PASSWORD = _env("EMAIL_PASSWORD")
+EMAIL_USE_TLS = _env_bool("EMAIL_TLS")
+SERVER_EMAIL = _env("EMAIL_FROM", "docket@localhost")
+EMAIL_SUBJECT_PREFIX = "[Docket] "
+if DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
 # Audit alerts (docket.audit.alerts; None turns a rule off): (count, minutes) and working hours
 DOCKET_ALERT_DOWNLOADS = (50, 10)
 DOCKET_ALERT_FAILED_LOGINS = (5, 15)

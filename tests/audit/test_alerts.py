@@ -184,3 +184,13 @@ def test_an_alert_rolls_back_with_its_event_and_sends_no_mail(record, clock, use
         record(1, actor=user, action=AuditEvent.Action.VIEW, document_id=7)
         raise RuntimeError("the view failed")
     assert not AuditAlert.objects.exists() and mailoutbox == []
+
+
+def test_the_admins_who_get_alerts_are_read_from_the_environment():
+    from docket.settings import parse_admins
+
+    assert parse_admins("") == []
+    assert parse_admins("张伟 <zhangwei@example.com>, it@example.com") == [
+        ("张伟", "zhangwei@example.com"),
+        ("it@example.com", "it@example.com"),
+    ]
