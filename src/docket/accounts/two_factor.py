@@ -27,10 +27,12 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from docket.access.models import Member
+from docket.access import rules
+from docket.access.models import Capability, Member
+from docket.accounts import sessions
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
-from docket.core.errors import Conflict, InvalidInput
+from docket.core.errors import Conflict, Forbidden, InvalidInput
 
 __all__ = [
     "ENROLMENT_REQUIRED",
@@ -44,6 +46,7 @@ __all__ = [
     "session_gate",
     "token_gate",
     "two_factor_confirm",
+    "two_factor_reset",
     "two_factor_setup",
     "verify_code",
 ]
@@ -176,3 +179,30 @@ def _new_recovery_codes(user: AbstractBaseUser) -> list[str]:
         codes.add(StaticToken.random_token())
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return sorted(codes)
+
+
+@transaction.atomic
+def two_factor_reset(
+    *, actor: AbstractBaseUser | None, user: AbstractBaseUser, request: HttpRequest | None = None
+) -> int:
+    """For a user who lost their authenticator: delete their TOTP and recovery-code devices,
+    so that they sign in with the password alone and enrol again (at once if their role
+    requires it). Their sessions end, since those were verified with the lost device; their
+    tokens stay (token_gate limits them to enrolling when the role requires two-factor).
+    Returns how many sessions ended."""
+    rules.check_capability(actor, Capability.MANAGE_USERS)
+    # Together with a known password this would open a superuser's account to an administrator.
+    if user.is_superuser and not (actor is None or actor.is_superuser):
+        raise Forbidden("only a superuser may reset a superuser's two-factor authentication")
+    if not has_device(user):
+        raise Conflict("this account does not use two-factor authentication")
+    TOTPDevice.objects.filter(user_id=user.pk).delete()
+    StaticDevice.objects.filter(user_id=user.pk).delete()  # its tokens go with it (cascade)
+    ended = sessions.sessions_end_all(user=user)
+    audit_record(
+        action=AuditEvent.Action.SETTINGS_CHANGE,
+        actor=actor,
+        request=request,
+        details={"change": "2fa_reset", "user": user.get_username(), "sessions": ended},
+    )
+    return ended

@@ -3,6 +3,7 @@
 Writes go through docket.accounts.services (user_create, user_deactivate, user_activate,
 account_unlock) and docket.access.services (member_set, role_update, team_create,
 team_update), the same as /api/access/* and /api/auth/unlock/; each records an audit event.
+Password and two-factor resets are in admin_users.py, which this module includes.
 """
 
 from typing import Any
@@ -14,7 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -94,16 +95,41 @@ class MemberForm(forms.Form):
         return None if team_id is None else self.teams[team_id]
 
 
+PASSWORD_HINT = gettext_lazy(
+    "At least 10 characters, not a common password, not only digits, not like the "
+    "username. Ask the user to keep it to themselves."
+)
+
+
+class PasswordForm(forms.Form):
+    """A new password set by an administrator (admin_users.py), typed twice."""
+
+    password = forms.CharField(
+        label=gettext_lazy("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=PASSWORD_HINT,
+    )
+    confirmation = forms.CharField(
+        label=gettext_lazy("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password") and data.get("confirmation") not in (None, data["password"]):
+            self.add_error("confirmation", _("The two passwords are not the same."))
+        return data
+
+
 class UserCreateForm(MemberForm):
     username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
     name = forms.CharField(label=gettext_lazy("Full name"), max_length=150, required=False)
     password = forms.CharField(
         label=gettext_lazy("Initial password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=gettext_lazy(
-            "At least 10 characters, not a common password, not only digits, not like the "
-            "username. Ask the user to keep it to themselves."
-        ),
+        help_text=PASSWORD_HINT,
     )
     field_order = ["username", "name", "password", "role", "team", "clearance"]
 
@@ -146,10 +172,7 @@ def user_view(request: HttpRequest, user_id: int) -> HttpResponse:
     """One user: their place (role, team, clearance), changed with member_set."""
     person = _user_or_404(user_id)
     member = Member.objects.filter(user=person).select_related("role", "team").first()
-    initial = {"clearance": Level.INTERNAL}
-    if member is not None:
-        initial = {"role": member.role, "team": member.team_id, "clearance": member.clearance}
-    form = MemberForm(request.POST or None, initial=initial)
+    form = MemberForm(request.POST or None, initial=_place(member))
     if request.method == "POST" and form.is_valid():
         try:
             access_services.member_set(actor=request.user, user=person, **form.cleaned_data)
@@ -158,11 +181,32 @@ def user_view(request: HttpRequest, user_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("web:admin-user", user_id=person.pk)
+    return user_page(request, person, member=member, form=form)
+
+
+def _place(member: Member | None) -> dict[str, Any]:
+    if member is None:
+        return {"clearance": Level.INTERNAL}
+    return {"role": member.role, "team": member.team_id, "clearance": member.clearance}
+
+
+def user_page(
+    request: HttpRequest,
+    person: Any,
+    *,
+    member: Member | None = None,
+    form: MemberForm | None = None,
+    password_form: PasswordForm | None = None,
+) -> HttpResponse:
+    """The user's page, with the forms given (bound, to show their errors) or fresh ones."""
+    if member is None:
+        member = Member.objects.filter(user=person).select_related("role", "team").first()
     locked = account_services.locked_accounts(usernames=[person.username])
     context = {
         "person": person,
         "member": member,
-        "form": form,
+        "form": MemberForm(initial=_place(member)) if form is None else form,
+        "password_form": PasswordForm() if password_form is None else password_form,
         "locked_until": locked.get(person.username),
         "has_2fa": TOTPDevice.objects.filter(user=person, confirmed=True).exists(),
         "is_self": person.pk == request.user.pk,
@@ -326,6 +370,8 @@ urlpatterns = [
     path("users/<int:user_id>/", user_view, name="admin-user"),
     path("users/<int:user_id>/active/", user_active_view, name="admin-user-active"),
     path("users/<int:user_id>/unlock/", user_unlock_view, name="admin-user-unlock"),
+    # Password and two-factor resets; a module that imports this one's forms and page.
+    path("", include("docket.web.views.admin_users")),
     path("roles/", roles_view, name="admin-roles"),
     path("roles/<int:role_id>/", role_view, name="admin-role"),
     path("teams/", teams_view, name="admin-teams"),

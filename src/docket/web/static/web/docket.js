@@ -22,3 +22,13 @@ function paintTags(root) {
 }
 document.addEventListener("DOMContentLoaded", () => paintTags(document));
 document.addEventListener("htmx:afterSwap", (event) => paintTags(event.target));
+
+// Ask before a form that takes something away is sent (a permission, a lock, an account's
+// second factor). Forms carry the question in data-confirm.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const question = form.dataset && form.dataset.confirm;
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});
