@@ -14,19 +14,27 @@ unbalanced quote is closed at the end, lone and dangling operators are dropped, 
 parentheses are dropped or closed, groups deeper than MAX_DEPTH are flattened, input longer than
 MAX_QUERY_CHARS is cut. Understanding customers and document types in the terms is the caller's job.
 
-Steps: clean the text, lex it into tokens, take out field filters, take out one date expression
-from the bare words, turn words and phrases into Terms, repair the operator sequence, build the
-tree.
+Steps: clean the text, lex it into tokens (lexer.py), take out field filters, take out one
+date expression from the bare words, turn words and phrases into Terms, repair the operator
+sequence, build the tree.
 """
 
 import datetime
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_noop as _
 
 from docket.search.dates import DateRange, find_date, parse_date_value
+from docket.search.lexer import (
+    _DATE_FIELDS,
+    FIELD_ALIASES,
+    FIELDS,
+    MAX_DEPTH,
+    MAX_QUERY_CHARS,
+    Lexer,
+    Token,
+    clean,
+)
 from docket.search.notices import Notice
 from docket.search.tokens import tokenize
 
@@ -44,9 +52,6 @@ __all__ = [
     "Term",
     "parse",
 ]
-
-MAX_QUERY_CHARS = 1000
-MAX_DEPTH = 20  # parentheses nested deeper than this are flattened
 
 
 @dataclass(frozen=True)
@@ -90,38 +95,6 @@ class ParsedQuery:
     notices: tuple[str, ...]  # English messages about what was repaired or ignored
 
 
-FIELDS = frozenset({"customer", "type", "tag", "status", "date", "created", "by", "number"})
-FIELD_ALIASES = {
-    "客户": "customer",
-    "类型": "type",
-    "标签": "tag",
-    "状态": "status",
-    "日期": "date",
-    "上传": "created",
-    "上传人": "by",
-    "uploader": "by",
-    "编号": "number",
-    "archive": "number",
-}
-_DATE_FIELDS = {"date", "created"}
-
-# Quote characters that open a phrase, each with the characters that close it.
-_QUOTES = {'"': '"”', "“": '”"', "”": '”"', "「": "」", "『": "』"}
-_QUOTE_ENDS = {opener: re.compile(f"[{closers}]") for opener, closers in _QUOTES.items()}
-_WORD_END = re.compile(f"[\\s(){''.join(_QUOTES)}]")
-_OPERATORS = {"AND": "AND", "OR": "OR", "NOT": "NOT", "|": "OR", "或": "OR", "或者": "OR"}
-_FIELD = re.compile(r"([^\W\d_][^\W_]*):(.*)", re.DOTALL)
-# Control characters other than the whitespace ones (\t \n \v \f \r), which separate words.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # "(", ")", "AND", "OR", "NOT", "WORD", "PHRASE" or "FIELD"
-    text: str = ""  # WORD, PHRASE: the text; FIELD: the value
-    field: str = ""  # FIELD: the canonical field name
-
-
 # The repaired sequence the tree is built from: Terms and operators ("&" is an implied AND).
 _Item = Term | str
 
@@ -129,8 +102,8 @@ _Item = Term | str
 def parse(raw: str, today: datetime.date) -> ParsedQuery:
     """Parses what someone typed into the search box. Never raises."""
     notices: list[str] = []
-    text = _clean(raw, notices)
-    tokens = _Lexer(text, notices).run()
+    text = clean(raw, notices)
+    tokens = Lexer(text, notices).run()
     tokens, fields = _take_fields(tokens, today, notices)
     tokens, date = _take_date(tokens, today)
     items, dropped = _terms(tokens)
@@ -150,133 +123,11 @@ def _shorten(text: str, limit: int = 20) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _clean(raw: str, notices: list[str]) -> str:
-    text = _CONTROL.sub("", raw)
-    if len(text) > MAX_QUERY_CHARS:
-        text = text[:MAX_QUERY_CHARS]
-        notices.append(Notice(_("query cut to %(limit)s characters"), limit=MAX_QUERY_CHARS))
-    return unicodedata.normalize("NFKC", text)
-
-
-class _Lexer:
-    """Splits the text into tokens. Parentheses come out balanced and at most MAX_DEPTH deep."""
-
-    def __init__(self, text: str, notices: list[str]) -> None:
-        self.text = text
-        self.pos = 0
-        self.notices = notices
-        self.tokens: list[_Token] = []
-        self.parens: list[bool] = []  # for each open "(": whether it was kept
-        self.depth = 0  # kept open parentheses
-        self.after_minus = False  # the next word is a term even if it reads AND/OR/NOT
-
-    def run(self) -> list[_Token]:
-        text = self.text
-        while self.pos < len(text):
-            char = text[self.pos]
-            if char.isspace():
-                self.pos += 1
-                continue
-            if char == "(":
-                self._open()
-            elif char == ")":
-                self._close()
-            elif char in _QUOTES:
-                self._emit(_Token("PHRASE", self._quoted()))
-            elif char == "-":
-                self._minus()
-            else:
-                self._word()
-        if self.depth:
-            self.notices.append(Notice(_("unclosed parenthesis closed at the end")))
-            self.tokens.extend(_Token(")") for _ in range(self.depth))
-        return self.tokens
-
-    def _emit(self, token: _Token) -> None:
-        self.tokens.append(token)
-        self.after_minus = False
-
-    def _open(self) -> None:
-        self.pos += 1
-        keep = self.depth < MAX_DEPTH
-        self.parens.append(keep)
-        if keep:
-            self.depth += 1
-            self._emit(_Token("("))
-        else:
-            self.notices.append(
-                Notice(
-                    _("parentheses nested deeper than %(limit)s levels flattened"), limit=MAX_DEPTH
-                )
-            )
-
-    def _close(self) -> None:
-        self.pos += 1
-        if not self.parens:
-            self.notices.append(Notice(_("unmatched ')' ignored")))
-        elif self.parens.pop():
-            self.depth -= 1
-            self._emit(_Token(")"))
-
-    def _minus(self) -> None:
-        self.pos += 1
-        following = self.text[self.pos : self.pos + 1]
-        if not following or following.isspace() or following == ")":
-            self.notices.append(Notice(_("ignored a '-' with nothing after it")))
-            return
-        self._emit(_Token("NOT"))
-        self.after_minus = True
-
-    def _quoted(self) -> str:
-        """Reads a quoted phrase starting at pos; closes it at the end if need be."""
-        start = self.pos + 1
-        closing = _QUOTE_ENDS[self.text[self.pos]].search(self.text, start)
-        if not closing:
-            self.notices.append(Notice(_("unbalanced quote closed at the end")))
-        end = closing.start() if closing else len(self.text)
-        self.pos = end + 1
-        return self.text[start:end]
-
-    def _word(self) -> None:
-        start = self.pos
-        end = _WORD_END.search(self.text, start)
-        self.pos = end.start() if end else len(self.text)
-        word = self.text[start : self.pos]
-        operator = None if self.after_minus else _OPERATORS.get(word)
-        if operator:
-            self._emit(_Token(operator))
-        elif field := _field_match(word):
-            self._field(*field)
-        else:
-            self._emit(_Token("WORD", word))
-
-    def _field(self, name: str, value: str) -> None:
-        if not value and self.text[self.pos : self.pos + 1] in _QUOTES:
-            value = self._quoted().strip()
-        if value:
-            self._emit(_Token("FIELD", value, name))
-            return
-        self.notices.append(Notice(_('ignored "%(field)s:" with no value'), field=name))
-        while self.tokens and self.tokens[-1].kind == "NOT":  # -type: negates nothing
-            self.tokens.pop()
-        self.after_minus = False
-
-
-def _field_match(word: str) -> tuple[str, str] | None:
-    """(canonical field, value) when word is field:value for a known field, else None."""
-    match = _FIELD.fullmatch(word)
-    if not match:
-        return None
-    name = match.group(1).casefold()
-    canonical = name if name in FIELDS else FIELD_ALIASES.get(name)
-    return (canonical, match.group(2)) if canonical else None
-
-
 def _take_fields(
-    tokens: list[_Token], today: datetime.date, notices: list[str]
-) -> tuple[list[_Token], list[FieldFilter]]:
+    tokens: list[Token], today: datetime.date, notices: list[str]
+) -> tuple[list[Token], list[FieldFilter]]:
     """Takes field filters out of the token stream; a NOT or '-' before one negates it."""
-    rest: list[_Token] = []
+    rest: list[Token] = []
     fields: list[FieldFilter] = []
     depth = 0
     for index, token in enumerate(tokens):
@@ -314,7 +165,7 @@ def _date_problem(value: str, today: datetime.date) -> str | None:
     return None
 
 
-def _take_date(tokens: list[_Token], today: datetime.date) -> tuple[list[_Token], DateRange | None]:
+def _take_date(tokens: list[Token], today: datetime.date) -> tuple[list[Token], DateRange | None]:
     """Finds the first date expression in a run of bare words (not after NOT or '-'), and
     replaces the run with what is left of it."""
     start = 0
@@ -327,13 +178,13 @@ def _take_date(tokens: list[_Token], today: datetime.date) -> tuple[list[_Token]
             end += 1
         rest, found = find_date(" ".join(token.text for token in tokens[start:end]), today)
         if found:
-            words = [_Token("WORD", word) for word in rest.split()]
+            words = [Token("WORD", word) for word in rest.split()]
             return tokens[:start] + words + tokens[end:], found
         start = end
     return tokens, None
 
 
-def _terms(tokens: list[_Token]) -> tuple[list[_Item], list[str]]:
+def _terms(tokens: list[Token]) -> tuple[list[_Item], list[str]]:
     """Turns words and phrases into Terms; drops those without tokens (returned as text)."""
     items: list[_Item] = []
     dropped: list[str] = []
