@@ -67,7 +67,9 @@ def test_search_finds_a_chinese_phrase_and_marks_it(
     page.goto("/documents/")
     page.get_by_label("搜索", exact=True).fill("合同金额")
     page.get_by_role("button", name="搜索").click()
-    hit = page.locator(".hit").first
-    hit.wait_for()
-    page.locator(".hit .snippet mark", has_text="合同金额").first.wait_for()
+    marked = page.locator(".hit .snippet mark").first
+    marked.wait_for()
+    assert page.locator(".hit").count() == 1
+    assert marked.inner_text() == "合同金额"
+    assert page.locator(".result-count").inner_text() == "1 份文档"
     shot(page, "documents-search")

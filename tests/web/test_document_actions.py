@@ -180,3 +180,14 @@ def test_words_of_latin_text_are_marked_whole():
     left, right = mark_words("Payment in 30 days", "Payment in 60 days")
     assert left == [("Payment in ", False), ("30", True), (" days", False)]
     assert right == [("Payment in ", False), ("60", True), (" days", False)]
+
+
+def test_a_version_over_the_upload_limit_is_refused_in_chinese_and_nothing_is_stored(
+    client, office, settings
+):
+    settings.MAX_UPLOAD_MB = 1
+    client.force_login(office.manager)
+    response = upload_version(client, office.document, "合同" * 400_000)  # 2.4 MB
+    assert response.status_code == 413
+    assert "文件超过了 1 MB 的上限。" in response.content.decode()
+    assert Version.objects.filter(document=office.document).count() == 1

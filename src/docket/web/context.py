@@ -19,5 +19,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             rules.has_capability(user, capability)
             for capability in (Capability.MANAGE_USERS, Capability.MANAGE_CATALOG)
         ),
-        "may_read_audit": rules.has_capability(user, Capability.VIEW_AUDIT),
     }

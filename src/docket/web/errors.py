@@ -4,7 +4,8 @@ user's language. Known refusals get a translated sentence; any other shows its m
 from django.utils.translation import gettext as _
 
 from docket.accounts import errors as account_errors
-from docket.core.errors import DocketError
+from docket.core.errors import DocketError, TooLarge
+from docket.documents.services import max_upload_bytes
 
 __all__ = ["message_for"]
 
@@ -23,6 +24,10 @@ def message_for(error: DocketError) -> str:
         return _("Enter the code from your authenticator app, or a recovery code.")
     if isinstance(error, account_errors.OtpInvalid):
         return _("That code is not right. Try the newest code from your app.")
+    if isinstance(error, TooLarge):
+        return _("The file is larger than the limit of %(limit)s MB.") % {
+            "limit": max_upload_bytes() // 2**20
+        }
     if error.status_code == 403:
         return _("You do not have permission to do this.")
     if error.status_code == 404:

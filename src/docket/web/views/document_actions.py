@@ -26,6 +26,7 @@ from docket.documents import checkout as checkouts
 from docket.documents import services
 from docket.documents.api import reject_oversized_body
 from docket.documents.models import Document
+from docket.web.errors import message_for
 
 
 def _page() -> Any:
@@ -139,9 +140,9 @@ def version_add_view(request: HttpRequest, document_id: int) -> HttpResponse:
     try:
         reject_oversized_body(request)  # by its declared length, as the API does
     except TooLarge as error:
-        limit = {"mb": services.max_upload_bytes() // 2**20}
-        message = _("The file is larger than the limit of %(mb)s MB.") % limit
-        return page.page_response(request, document, status=error.status_code, error=message)
+        return page.page_response(
+            request, document, status=error.status_code, error=message_for(error)
+        )
     form = VersionForm(request.POST, request.FILES)
     if not form.is_valid():
         return page.page_response(request, document, status=400, version_form=form)

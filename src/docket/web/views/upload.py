@@ -229,10 +229,6 @@ def _refusal(request: HttpRequest, error: DocketError) -> HttpResponse:
 
 
 def _message(error: DocketError) -> str:
-    if isinstance(error, TooLarge):
-        return _("The file is larger than the limit of %(limit)s MB.") % {
-            "limit": max_upload_bytes() // 2**20
-        }
     if isinstance(error, InvalidInput) and error.field == "file":
         return _("The file is empty.")
     if isinstance(error, InvalidInput) and error.field == "password":
