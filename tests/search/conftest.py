@@ -9,6 +9,7 @@ from docket.customers.models import Customer
 from docket.customers.services import customer_create
 from docket.documents.models import Document, DocumentType, Tag
 from docket.documents.services import document_create_from_blob
+from docket.search import engine
 from docket.search.engine import SearchParams, SearchResult, search
 from docket.storage.blobstore import get_blob_store
 
@@ -58,6 +59,20 @@ def make_doc(user, customer, contract_type) -> Callable[..., Document]:
         )
 
     return make
+
+
+@pytest.fixture(params=["ranked", "each", "walk"])
+def every_path(request, monkeypatch) -> str:
+    """Runs the test through each way the engine finds matches (engine.run): all of them,
+    ranked, when few documents in the index match; each document looked up in the index when
+    the filters leave few; or a walk of the index."""
+    if request.param != "ranked":
+        monkeypatch.setattr(engine, "RANK_CAP", 0)
+    if request.param == "each":
+        monkeypatch.setattr(engine, "LOOKUP_COST", 0)
+    if request.param == "walk":
+        monkeypatch.setattr(engine, "FEW_DOCUMENTS", 0)
+    return request.param
 
 
 @pytest.fixture

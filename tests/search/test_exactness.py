@@ -42,7 +42,9 @@ def _cjk_runs(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("needle", ["定的", "易有限", "甲方", "定的甲", "合同由双方约定"])
-def test_runs_that_cross_word_boundaries_are_found(make_doc, find, other_customer, needle):
+def test_runs_that_cross_word_boundaries_are_found(
+    every_path, make_doc, find, other_customer, needle
+):
     document = make_doc("本合同由双方约定的甲方上海ABC贸易有限公司签订", customer=other_customer)
     make_doc("其他文本，与之无关", customer=other_customer)
     assert ids(find(needle)) == {document.id}
@@ -53,7 +55,9 @@ def test_characters_in_the_right_order_only(make_doc, find, other_customer):
     assert ids(find("易有限")) == set()
 
 
-def test_a_single_character_finds_documents_wherever_it_stands(make_doc, find, other_customer):
+def test_a_single_character_finds_documents_wherever_it_stands(
+    every_path, make_doc, find, other_customer
+):
     def make(text):
         return make_doc(text, customer=other_customer)
 
@@ -73,7 +77,7 @@ def test_a_single_character_ranks_documents_by_how_much_they_hold_it(make_doc, f
     assert [h.document.id for h in find("合").hits] == [often.id, once.id]
 
 
-def test_title_customer_tags_and_notes_are_searched(make_doc, find, other_customer):
+def test_title_customer_tags_and_notes_are_searched(every_path, make_doc, find, other_customer):
     by_title = make_doc("x", title="年度框架协议")
     by_tags = make_doc("x", tags=["重要客户"])
     by_notes = make_doc("x", notes="原件存放于三号柜")
@@ -84,7 +88,7 @@ def test_title_customer_tags_and_notes_are_searched(make_doc, find, other_custom
     assert ids(find("星河科技")) == {by_customer.id}
 
 
-def test_codes_amounts_and_credit_codes_match_exactly(make_doc, find):
+def test_codes_amounts_and_credit_codes_match_exactly(every_path, make_doc, find):
     document = make_doc(
         "合同编号 HT-2023-0101，金额 ¥128,000.00，统一社会信用代码 91310000MA1K4G8P2X"
     )

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db.models import Q
 
 from docket.documents.models import Document
 from docket.search import engine
@@ -111,10 +112,39 @@ def test_without_words_filters_list_documents_newest_first(make_doc, find):
     assert result.hits[0].rank is None
 
 
+def test_words_in_more_documents_than_are_ranked_list_the_newest_first_and_say_so(
+    make_doc, find, monkeypatch
+):
+    monkeypatch.setattr(engine, "RANK_CAP", 2)
+    documents = [make_doc("服务 " * (5 - i)) for i in range(3)]  # the oldest holds it most
+    result = find("服务")
+    assert (result.count, result.count_exact) == (3, True)
+    assert [h.document.id for h in result.hits] == [d.id for d in reversed(documents)]
+    assert all(h.rank is None for h in result.hits)
+    assert any("too many to rank" in n for n in result.notices)
+
+
+def test_a_filter_that_leaves_few_documents_finds_the_same_as_a_walk_of_the_index(
+    make_doc, find, monkeypatch, other_customer
+):
+    monkeypatch.setattr(engine, "RANK_CAP", 0)
+    monkeypatch.setattr(engine, "LOOKUP_COST", 0)
+    mine = [make_doc("服务合同"), make_doc("服务"), make_doc("合同")]
+    make_doc("服务合同", customer=other_customer)
+    query = {"q": "服务 -合同", "filters": (Q(customer=mine[0].customer),)}
+    looked_up = find(**query)
+    monkeypatch.setattr(engine, "FEW_DOCUMENTS", 0)
+    walked = find(**query)
+    assert [h.document.id for h in looked_up.hits] == [mine[1].id]
+    assert [h.document.id for h in walked.hits] == [mine[1].id]
+    assert looked_up.facets == walked.facets
+
+
 def test_beyond_the_cap_the_count_is_a_lower_bound_and_the_newest_come_first(
     make_doc, find, monkeypatch
 ):
     monkeypatch.setattr(engine, "CANDIDATE_CAP", 3)
+    monkeypatch.setattr(engine, "RANK_CAP", 2)
     documents = [make_doc("服务") for _ in range(5)]
     result = find("服务", page_size=10)
     assert (result.count, result.count_exact) == (3, False)
@@ -124,3 +154,9 @@ def test_beyond_the_cap_the_count_is_a_lower_bound_and_the_newest_come_first(
     assert result.facets["customer"][0]["count"] == 3  # the newest 3
     oldest = find("服务", sort="oldest", page=2, page_size=2).hits
     assert [h.document.id for h in oldest] == [documents[2].id, documents[3].id]
+
+
+def test_how_densely_matches_lie_is_judged_by_the_ids_a_run_of_them_spans():
+    assert engine.share_matching([10, 8, 6]) == 3 / 5
+    assert engine.share_matching([7, 6, 5, 4]) == 1.0
+    assert engine.share_matching([]) == 0.0

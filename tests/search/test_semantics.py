@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 22)
 
 
-def test_words_are_anded_or_ored_and_negated(make_doc, find):
+def test_words_are_anded_or_ored_and_negated(every_path, make_doc, find):
     both = make_doc("付款 违约")
     pay = make_doc("付款 条款")
     breach = make_doc("违约 责任")
@@ -31,7 +31,7 @@ def test_a_query_of_only_negated_words_returns_everything_else(make_doc, find):
     assert ids(find("-违约")) == {pay.id}
 
 
-def test_a_quoted_phrase_matches_words_in_that_order(make_doc, find):
+def test_a_quoted_phrase_matches_words_in_that_order(every_path, make_doc, find):
     phrase = make_doc("the payment terms are net 30")
     apart = make_doc("terms of payment")
     assert ids(find('"payment terms"')) == {phrase.id}

@@ -2,6 +2,7 @@
 saved searches."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
 from docket.core.errors import Conflict, NotFound
+from docket.core.notices import Notice
 from docket.documents.selectors import document_get
 from docket.documents.serializers import CustomerRefSerializer
 from docket.search.engine import SearchResult, search
@@ -67,7 +69,7 @@ def _apply_saved(request: Request, saved_id: str, data: dict) -> None:
         user=request.user, id=saved_id if saved_id.isdigit() else 0
     ).first()
     if saved is None:
-        raise NotFound(f"no saved search {saved_id}")
+        raise NotFound(Notice(_("no saved search %(id)s"), id=saved_id))
     if not data.get("q"):
         data["q"] = saved.query
     for key, value in saved.filters.items():
@@ -99,7 +101,7 @@ def similar_view(request: Request) -> Response:
     """Documents like this one: sharing its most distinctive words."""
     document_id = request.query_params.get("document", "")
     if not document_id.isdigit():
-        raise NotFound("say which document: ?document=ID")
+        raise NotFound(Notice(_("say which document: ?document=ID")))
     document = document_get(user=request.user, document_id=int(document_id))
     result = similar_documents(user=request.user, document=document)
     return Response(result_data(result, {"page": 1, "page_size": 10}))
@@ -132,4 +134,4 @@ class SavedSearchViewSet(
         name = serializer.validated_data.get("name")
         others = self.get_queryset().exclude(pk=getattr(serializer.instance, "pk", None))
         if name is not None and others.filter(name=name).exists():
-            raise Conflict("you already have a saved search of this name", field="name")
+            raise Conflict(Notice(_("you already have a saved search of this name")), field="name")

@@ -1,40 +1,50 @@
 """Search: parse the query, understand it, filter by permission and filters, match in the
 database's index, rank, count, facet, highlight.
 
-Ranking a term that matches most documents is what makes full-text search slow at a million
-documents (DESIGN.md). So up to CANDIDATE_CAP matches are fetched, newest first, in one pass
-with their rank; when that is all of them they are sorted by rank, and when there are more
-the count is a lower bound,
-results come newest first and facets cover the newest CANDIDATE_CAP. Rare and common terms
-alike then cost a bounded amount of work.
+Ranking a term that many documents hold is what makes full-text search slow at a million
+documents (DESIGN.md): FTS5's bm25 counts every document that holds each phrase before it
+ranks one. So the engine first asks the index whether at most RANK_CAP documents match:
+
+- if so, those that pass the permission and the filters are ranked (bm25 on SQLite,
+  ts_rank_cd on PostgreSQL) and all of them counted and faceted;
+- if not, matches come newest first, with a notice, found by walking the index newest first
+  or, when the filters leave at most FEW_DOCUMENTS documents (one customer's), by looking
+  each of those up in the index. Up to CANDIDATE_CAP are fetched: when there are more, the
+  count is a lower bound and the facets cover the newest CANDIDATE_CAP.
+
+Rare and common terms alike then cost a bounded amount of work (benchmarks/search.py).
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import FloatField, Q, Value
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop as _
 
+from docket.core.notices import Notice
 from docket.customers.models import Customer
 from docket.customers.selectors import customers_matching, visible_customers
+from docket.documents.models import Document
 from docket.documents.selectors import visible_documents
 from docket.search.backends import get_backend
-from docket.search.facets import CANDIDATE_COLUMNS, CANDIDATE_FIELDS, Candidate, facet_counts
+from docket.search.facets import Candidate, candidate_rows, facet_counts, id_subquery
 from docket.search.filters import (
     Understood,
     date_understood,
     document_date_q,
     resolve_field,
 )
-from docket.search.notices import Notice
 from docket.search.query import And, Node, Not, Or, Term, parse
 from docket.search.results import Hit, hits_for
 from docket.search.tokens import tokenize
 from docket.search.understand import understand
 
-CANDIDATE_CAP = 5_000
+CANDIDATE_CAP = 2_000
+RANK_CAP = 1_000
+FEW_DOCUMENTS = 1_000
+LOOKUP_COST = 30  # measured at 1M documents: a walk step 1-5 µs, a lookup 30-150 µs
 SORTS = ("relevance", "newest", "oldest")
 
 
@@ -109,27 +119,36 @@ def run(
     backend = get_backend()
     for negative in negatives:
         documents = backend.excluding(documents, negative)
+    run_of_matches, found = [], None
+    if positive is not None:
+        run_of_matches = backend.run_of_matches(positive, RANK_CAP + 1)
+        found = run_of_matches if len(run_of_matches) <= RANK_CAP else None
     if positive is None:
-        matched = documents
-        newest = matched.annotate(rank=Value(None, FloatField())).order_by("-created_at", "-id")
-    else:
-        matched = backend.matching(documents, positive)
-        # The index's own order: SQLite's FTS5 walks rowids backwards without sorting. The
-        # rank comes in the same pass (a second pass would read the index again).
-        newest = backend.ranked(matched, positive).order_by("-search_entry")
-    newest = newest.annotate(**CANDIDATE_COLUMNS)
-    rows = list(newest.values_list(*CANDIDATE_FIELDS)[: CANDIDATE_CAP + 1])
+        matched = documents.order_by("-created_at", "-id")
+    elif found is not None:  # few match in the whole index: those that pass the filters
+        matched = documents.filter(id__in=id_subquery(found)).order_by("-id")
+    elif _few(documents, share_matching(run_of_matches)):
+        matched = backend.matching_each(documents, positive).order_by("-id")
+    else:  # walk the index, newest first (FTS5 walks rowids backwards without sorting)
+        matched = backend.matching(documents, positive).order_by("-search_entry")
+    rows = candidate_rows(matched, CANDIDATE_CAP + 1)
     count_exact = len(rows) <= CANDIDATE_CAP
-    ranked = positive is not None and count_exact
-    if positive is not None and not count_exact and params.sort == "relevance":
+    ranked = found is not None and params.sort == "relevance"
+    ranks = backend.ranks(positive, [row[0] for row in rows]) if ranked else {}
+    if positive is not None and found is None and params.sort == "relevance":
         notices.append(
             Notice(
-                _("more than %(cap)s documents match: the newest come first"),
-                cap=f"{CANDIDATE_CAP:,}",
+                _(
+                    "more than %(cap)s documents hold these words, too many to rank: "
+                    "the newest come first"
+                ),
+                cap=f"{RANK_CAP:,}",
             )
         )
-    make = Candidate._make if ranked else lambda row: Candidate(*row[:-1], rank=None)
-    candidates = [make(row) for row in rows[:CANDIDATE_CAP]]
+    candidates = [
+        Candidate(*row, rank=ranks.get(row[0], 0.0) if ranked else None)
+        for row in rows[:CANDIDATE_CAP]
+    ]
     start = (max(params.page, 1) - 1) * params.page_size
     end = start + params.page_size
     if not count_exact and (params.sort == "oldest" or end > CANDIDATE_CAP):
@@ -151,6 +170,24 @@ def run(
         understood=understood,
         notices=notices,
     )
+
+
+def share_matching(run_of_matches: list[int]) -> float:
+    """The share of all documents that match, judged by how many ids the run spans."""
+    if not run_of_matches:
+        return 0.0
+    return len(run_of_matches) / (max(run_of_matches) - min(run_of_matches) + 1)
+
+
+def _few(documents: QuerySet[Document], share: float) -> bool:
+    """Whether looking each document up in the index costs less than walking its matches:
+    when the permission and filters leave few documents (one customer's, say) and the words
+    are in many more. A lookup costs about LOOKUP_COST steps of a walk."""
+    count = documents.order_by().values("id")[: FEW_DOCUMENTS + 1].count()
+    if count > FEW_DOCUMENTS:
+        return False
+    newest = Document.all_objects.order_by("-id").values_list("id", flat=True).first()
+    return count * LOOKUP_COST < share * (newest or 0)
 
 
 def _sort_key(sort: str, ranked: bool):  # noqa: ANN202 (a key function)

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_noop as _
 
 from docket.access.models import Permission
 from docket.access.rules import customers_q
+from docket.core.notices import Notice
 from docket.customers.selectors import customers_matching
 from docket.documents.models import Document, DocumentType, Tag
 from docket.search.dates import DateRange, parse_date_value
-from docket.search.notices import Notice
 from docket.search.query import FieldFilter
 
 MAX_CUSTOMERS = 50  # a name fragment matching more customers than this is too vague to filter

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_noop as _
 
-from docket.search.notices import Notice
+from docket.core.notices import Notice
 
 MAX_QUERY_CHARS = 1000
 MAX_DEPTH = 20  # parentheses nested deeper than this are flattened

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_noop as _
 
+from docket.core.notices import Notice
 from docket.search.dates import DateRange, find_date, parse_date_value
 from docket.search.lexer import (
     _DATE_FIELDS,
@@ -35,7 +36,6 @@ from docket.search.lexer import (
     Token,
     clean,
 )
-from docket.search.notices import Notice
 from docket.search.tokens import tokenize
 
 __all__ = [

@@ -12,11 +12,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import F, Field, QuerySet
+from django.db.models import BooleanField, Exists, F, Field, OuterRef, QuerySet
 from django.db.models.expressions import Expression
 
 from docket.documents.models import Document
 from docket.search.entry import IndexText
+from docket.search.models import SearchEntry
 from docket.search.query import Node, Term
 from docket.search.tokens import is_cjk
 
@@ -30,12 +31,19 @@ class SearchBackend(ABC):
     def delete(self, document_ids: Sequence[int]) -> None: ...
 
     @abstractmethod
-    def matching(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
-        """The documents that match (joined to the index)."""
+    def condition(self, node: Node) -> tuple[str, list[Any]]:
+        """SQL that is true for an entry that matches, `{table}` standing for the index."""
 
     @abstractmethod
-    def ranked(self, matching: QuerySet[Document], node: Node) -> QuerySet[Document]:
-        """`matching(…, node)` annotated with `rank`: higher is better."""
+    def run_of_matches(self, node: Node, limit: int) -> list[int]:
+        """Up to `limit` ids of matching documents, consecutive among the matches in the
+        order of ids (newest or oldest first, as the index is read): all of them when there
+        are fewer, and else a sample of how densely they lie."""
+
+    @abstractmethod
+    def ranks(self, node: Node, document_ids: list[int]) -> dict[int, float]:
+        """The rank (higher is better) of each of these matching documents. For a few
+        hundred: it may read the index as far as they span."""
 
     @abstractmethod
     def excluding(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
@@ -44,6 +52,19 @@ class SearchBackend(ABC):
     @abstractmethod
     def size_bytes(self) -> int:
         """The space the index takes on disk."""
+
+    def matching(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
+        """The documents that match, joined to the index (which the database may walk)."""
+        sql, params = self.condition(node)
+        condition = IndexSQL(sql, params, BooleanField())
+        return documents.filter(search_entry__isnull=False).filter(condition)
+
+    def matching_each(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
+        """The documents that match, each looked up in the index: for a few documents."""
+        sql, params = self.condition(node)
+        entry = SearchEntry.objects.filter(document=OuterRef("pk"))
+        entry = entry.filter(IndexSQL(sql, params, BooleanField(), ref="pk"))
+        return documents.filter(Exists(entry))
 
 
 def single_cjk(token: str) -> bool:
@@ -61,15 +82,22 @@ def split_term(term: Term) -> tuple[str | None, list[str], bool]:
 
 
 class IndexSQL(Expression):
-    """SQL about the joined index table, with `{table}` standing for its alias in this query.
-    Referring to `search_entry` makes Django join the index to documents (rowid = id); the
-    alias follows the query when Django relabels it as a subquery (facets, counts)."""
+    """SQL about the index table, with `{table}` standing for its alias in this query. From
+    documents, referring to `search_entry` makes Django join the index (rowid = id); from the
+    index itself (`ref="pk"`) it is the table of the query. The alias follows the query when
+    Django relabels it as a subquery."""
 
-    def __init__(self, template: str, params: Sequence[Any], output_field: Field) -> None:
+    def __init__(
+        self,
+        template: str,
+        params: Sequence[Any],
+        output_field: Field,
+        ref: str = "search_entry__pk",
+    ) -> None:
         super().__init__(output_field=output_field)
         self.template = template
         self.params = list(params)
-        self.ref: Any = F("search_entry__pk")
+        self.ref: Any = F(ref)
 
     def get_source_expressions(self) -> list[Any]:
         return [self.ref]

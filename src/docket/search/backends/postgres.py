@@ -11,11 +11,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from docket.documents.models import Document
-from docket.search.backends.base import IndexSQL, SearchBackend, split_term
+from docket.search.backends.base import SearchBackend, split_term
 from docket.search.entry import FIELD_BREAK, IndexText
 from docket.search.query import Node, Not, Or, Term
 
@@ -23,7 +23,7 @@ MAX_POSITION = 16383
 MAX_POSITIONS_PER_WORD = 256
 MAX_VECTOR_CHARS = 900_000  # a tsvector may not exceed 1 MB
 # ts_rank_cd's weights for D, C, B, A; normalisation 1 divides by 1 + log(length).
-RANK = "ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', {table}.vector, %s::tsquery, 1)"
+RANK = "ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', vector, %s::tsquery, 1)"
 
 
 class PostgresBackend(SearchBackend):
@@ -46,13 +46,24 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_index WHERE rowid = ANY(%s)", [list(document_ids)])
 
-    def matching(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
-        condition, params = _condition(node, "{table}")
-        condition = IndexSQL(condition, params, BooleanField())
-        return documents.filter(search_entry__isnull=False).filter(condition)
+    def condition(self, node: Node) -> tuple[str, list]:
+        return _condition(node, "{table}")
 
-    def ranked(self, matching: QuerySet[Document], node: Node) -> QuerySet[Document]:
-        return matching.annotate(rank=IndexSQL(RANK, [tsquery(node)], FloatField()))
+    def run_of_matches(self, node: Node, limit: int) -> list[int]:
+        """In the order the bitmap scan reads them (the table's, which is about the ids'):
+        ordering by id would check every match first."""
+        sql, params = _condition(node, "search_index")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid FROM search_index WHERE {sql} LIMIT %s", [*params, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    def ranks(self, node: Node, document_ids: list[int]) -> dict[int, float]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, {RANK} FROM search_index WHERE rowid = ANY(%s)",
+                [tsquery(node), list(document_ids)],
+            )
+            return dict(cursor.fetchall())
 
     def excluding(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
         condition, params = _condition(node, "search_index")

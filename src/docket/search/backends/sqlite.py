@@ -5,17 +5,17 @@ queries are built from tokens, each quoted, so user input never reaches FTS5 syn
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from docket.documents.models import Document
-from docket.search.backends.base import IndexSQL, SearchBackend, split_term
+from docket.search.backends.base import SearchBackend, split_term
 from docket.search.entry import IndexText
 from docket.search.query import And, Node, Not, Or, Term
 
 # bm25 weights of the columns head, body, tails: a word in the title or the customer's name
 # counts for more than one in the body; a lone character at the end of a run for less.
-RANK = "-bm25({table}.search_index, 4.0, 1.0, 0.5)"
+RANK = "-bm25(search_index, 4.0, 1.0, 0.5)"
 
 
 class SqliteBackend(SearchBackend):
@@ -45,12 +45,30 @@ class SqliteBackend(SearchBackend):
                 marks = ", ".join(["%s"] * len(chunk))
                 cursor.execute(f"DELETE FROM search_index WHERE rowid IN ({marks})", chunk)
 
-    def matching(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
-        condition = IndexSQL("{table}.search_index MATCH %s", [fts_query(node)], BooleanField())
-        return documents.filter(search_entry__isnull=False).filter(condition)
+    def condition(self, node: Node) -> tuple[str, list]:
+        return "{table}.search_index MATCH %s", [fts_query(node)]
 
-    def ranked(self, matching: QuerySet[Document], node: Node) -> QuerySet[Document]:
-        return matching.annotate(rank=IndexSQL(RANK, [], FloatField()))
+    def run_of_matches(self, node: Node, limit: int) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM search_index WHERE search_index MATCH %s"
+                " ORDER BY rowid DESC LIMIT %s",
+                [fts_query(node), limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def ranks(self, node: Node, document_ids: list[int]) -> dict[int, float]:
+        """bm25 over the span of rowids the documents lie in. Not by rowid, one at a time:
+        bm25 counts every document that holds each phrase anew for each lookup."""
+        if not document_ids:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, {RANK} FROM search_index WHERE search_index MATCH %s"
+                " AND rowid BETWEEN %s AND %s",
+                [fts_query(node), min(document_ids), max(document_ids)],
+            )
+            return dict(cursor.fetchall())
 
     def excluding(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
         matches = RawSQL(
