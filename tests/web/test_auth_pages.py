@@ -91,6 +91,14 @@ def test_a_role_that_requires_two_factor_sends_the_member_to_enrol(client, user,
     assert client.get("/documents/").status_code == 200
 
 
+def test_a_wrong_code_while_enrolling_is_refused_in_chinese(client, user):
+    sign_in(client)
+    client.get("/2fa/")
+    page = client.post("/2fa/", {"code": "000000"}).content.decode()
+    assert "验证码不正确：请输入身份验证器应用中显示的验证码" in page
+    assert "wrong code" not in page
+
+
 def test_the_language_chosen_is_kept_for_the_user(client, user):
     sign_in(client)
     answer = client.post("/language/", {"language": "en", "next": "/documents/"})

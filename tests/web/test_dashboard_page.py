@@ -6,10 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from docket.accounts.preferences import language_set
 from docket.customers.services import customer_create
 from docket.documents.checkout import document_checkout
 from docket.documents.services import document_upload
 from docket.ingest.models import IngestJob
+from docket.ingest.services import ingest_submit
 from tests.conftest import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +60,25 @@ def test_the_dashboard_hides_what_the_user_may_not_see(client, sales, contract_t
     client.force_login(sales)
     page = client.get("/").content.decode()
     assert "北京XYZ科技有限公司" not in page and "保密协议" not in page
+
+
+def test_the_inbox_shows_why_a_damaged_pdf_failed_in_the_users_language(
+    client, sales, contract_pdf, run_tasks
+):
+    damaged = contract_pdf[:200] + b"\x00garbage\x00" * 200 + contract_pdf[-100:]
+    job = ingest_submit(
+        actor=sales,
+        file=io.BytesIO(damaged),
+        filename="扫描件.pdf",
+        source=IngestJob.Source.UPLOAD,
+    )
+    run_tasks()
+    job.refresh_from_db()
+    detail = job.reason.removeprefix("the PDF is damaged: ")
+    client.force_login(sales)
+    assert f"PDF 文件已损坏：{detail}"[:80] in client.get("/").content.decode()
+    language_set(user=sales, language="en")
+    assert job.reason[:70] in client.get("/").content.decode()
 
 
 def queries_for(client, path: str) -> int:

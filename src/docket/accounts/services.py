@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_noop as _
 from django.utils.translation import ngettext_lazy
 from django_otp.models import Device
 
@@ -36,6 +37,7 @@ from docket.accounts.models import ApiToken, LoginFailure
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
 from docket.core.errors import Conflict, Forbidden, InvalidInput
+from docket.core.notices import Notice
 
 __all__ = [
     "LoginResult",
@@ -199,7 +201,7 @@ def account_unlock(
     Needs `manage_users`. Returns how many failures were forgotten."""
     rules.check_capability(actor, Capability.MANAGE_USERS)
     if bool(username) == bool(ip):
-        raise InvalidInput("give a username or an address (one of them)")
+        raise InvalidInput(Notice(_("give a username or an address (one of them)")))
     cleared = lockout.failures_clear(username=username, ip=ip or None)
     audit_record(
         action=AuditEvent.Action.PERMISSION_CHANGE,
@@ -246,7 +248,7 @@ def user_create(
     model = get_user_model()
     username = username.strip()
     if not username:
-        raise InvalidInput("a user needs a username", field="username")
+        raise InvalidInput(Notice(_("a user needs a username")), field="username")
     user = model(username=username, first_name=name.strip()[:150])
     try:
         model._meta.get_field("username").run_validators(username)
@@ -254,7 +256,10 @@ def user_create(
         raise InvalidInput(" ".join(error.messages), field="username") from error
     # Case-insensitively: 王芳 and a later WangFang/wangfang would be told apart by no one.
     if model.objects.filter(username__iexact=username).exists():
-        raise Conflict(f"the username {username!r} is taken", field="username")
+        raise Conflict(
+            Notice(_("the username %(username)s is taken"), username=repr(username)),
+            field="username",
+        )
     password_check(password, user=user)
     user.set_password(password)
     user.save()
@@ -273,9 +278,9 @@ def user_deactivate(*, actor: AbstractBaseUser | None, user: AbstractBaseUser) -
     revoked. Its documents, customers and audit events stay. Not for one's own account."""
     rules.check_capability(actor, Capability.MANAGE_USERS)
     if actor is not None and actor.pk == user.pk:
-        raise Conflict("you cannot deactivate your own account")
+        raise Conflict(Notice(_("you cannot deactivate your own account")))
     if user.is_superuser and not (actor is None or actor.is_superuser):
-        raise Forbidden("only a superuser may deactivate a superuser")
+        raise Forbidden(Notice(_("only a superuser may deactivate a superuser")))
     user.is_active = False
     user.save(update_fields=["is_active"])
     ended = sessions.sessions_end_all(user=user)
@@ -308,7 +313,7 @@ def password_reset(
     rules.check_capability(actor, Capability.MANAGE_USERS)
     # Otherwise an administrator could take over a superuser's account by resetting it.
     if user.is_superuser and not (actor is None or actor.is_superuser):
-        raise Forbidden("only a superuser may reset a superuser's password")
+        raise Forbidden(Notice(_("only a superuser may reset a superuser's password")))
     password_check(password, user=user)
     user.set_password(password)
     user.save(update_fields=["password"])

@@ -12,12 +12,14 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop as _
 
 from docket.accounts import clock
 from docket.accounts.models import ApiToken
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
 from docket.core.errors import Forbidden, InvalidInput
+from docket.core.notices import Notice
 
 __all__ = [
     "api_token_create",
@@ -43,11 +45,12 @@ def api_token_issue(
     days = settings.DOCKET_TOKEN_DEFAULT_DAYS if days is None else days
     if not 1 <= days <= settings.DOCKET_TOKEN_MAX_DAYS:
         raise InvalidInput(
-            f"a token lasts 1 to {settings.DOCKET_TOKEN_MAX_DAYS} days", field="days"
+            Notice(_("a token lasts 1 to %(days)s days"), days=settings.DOCKET_TOKEN_MAX_DAYS),
+            field="days",
         )
     name = name.strip()
     if not name:
-        raise InvalidInput("give the token a name", field="name")
+        raise InvalidInput(Notice(_("give the token a name")), field="name")
     key = secrets.token_urlsafe(32)
     now = clock.now()
     token = ApiToken.objects.create(
@@ -72,7 +75,7 @@ def api_token_create(
 ) -> tuple[ApiToken, str]:
     """A user makes a token for themselves (POST /api/auth/tokens/)."""
     if actor.pk != user.pk:
-        raise Forbidden("you may make tokens only for yourself")
+        raise Forbidden(Notice(_("you may make tokens only for yourself")))
     token, key = api_token_issue(user=user, name=name, days=days)
     _record(actor, request, change="token_created", token=token)
     return token, key
@@ -83,7 +86,7 @@ def api_token_revoke(
     *, actor: AbstractBaseUser, token: ApiToken, request: HttpRequest | None = None
 ) -> ApiToken:
     if actor.pk != token.user_id:
-        raise Forbidden("you may revoke only your own tokens")
+        raise Forbidden(Notice(_("you may revoke only your own tokens")))
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])

@@ -21,6 +21,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop as _
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.models import Device
@@ -33,6 +34,7 @@ from docket.accounts import sessions
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
 from docket.core.errors import Conflict, Forbidden, InvalidInput
+from docket.core.notices import Notice
 
 __all__ = [
     "ENROLMENT_REQUIRED",
@@ -126,7 +128,7 @@ def recovery_codes_left(device: Device) -> int | None:
 @transaction.atomic
 def two_factor_setup(*, user: AbstractBaseUser) -> Enrolment:
     if has_device(user):
-        raise Conflict("two-factor authentication is already on for this account")
+        raise Conflict(Notice(_("two-factor authentication is already on for this account")))
     TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).delete()
     device = TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=False)
     return Enrolment(secret=b32encode(device.bin_key).decode(), uri=device.config_url)
@@ -153,9 +155,11 @@ def two_factor_confirm(
         .first()
     )
     if device is None:
-        raise Conflict("nothing to confirm: start at /api/auth/2fa/setup/")
+        raise Conflict(Notice(_("nothing to confirm: start at /api/auth/2fa/setup/")))
     if not device.verify_token("".join(code.split())):
-        raise InvalidInput("wrong code: enter the code your authenticator app shows", field="code")
+        raise InvalidInput(
+            Notice(_("wrong code: enter the code your authenticator app shows")), field="code"
+        )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _new_recovery_codes(user)
@@ -193,9 +197,11 @@ def two_factor_reset(
     rules.check_capability(actor, Capability.MANAGE_USERS)
     # Together with a known password this would open a superuser's account to an administrator.
     if user.is_superuser and not (actor is None or actor.is_superuser):
-        raise Forbidden("only a superuser may reset a superuser's two-factor authentication")
+        raise Forbidden(
+            Notice(_("only a superuser may reset a superuser's two-factor authentication"))
+        )
     if not has_device(user):
-        raise Conflict("this account does not use two-factor authentication")
+        raise Conflict(Notice(_("this account does not use two-factor authentication")))
     TOTPDevice.objects.filter(user_id=user.pk).delete()
     StaticDevice.objects.filter(user_id=user.pk).delete()  # its tokens go with it (cascade)
     ended = sessions.sessions_end_all(user=user)

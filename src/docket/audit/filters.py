@@ -9,9 +9,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_noop as _
 
 from docket.audit.models import AuditEvent
 from docket.core.errors import InvalidInput
+from docket.core.notices import Notice
 
 __all__ = ["FILTER_NAMES", "event_filters", "parse_moment"]
 
@@ -25,14 +27,18 @@ def event_filters(params: Mapping[str, Any]) -> dict[str, Any]:
     for name, key in (("document", "document_id"), ("customer", "customer_id")):
         if value := _text(params, name):
             if not value.isdigit():
-                raise InvalidInput(f"{name} must be a whole number", field=name)
+                raise InvalidInput(
+                    Notice(_("%(name)s must be a whole number"), name=name), field=name
+                )
             found[key] = int(value)
     if user := _text(params, "user"):
         found.update(_actor(user))
     if action := _text(params, "action"):
         if action not in AuditEvent.Action.values:
             choices = ", ".join(AuditEvent.Action.values)
-            raise InvalidInput(f"action must be one of: {choices}", field="action")
+            raise InvalidInput(
+                Notice(_("action must be one of: %(choices)s"), choices=choices), field="action"
+            )
         found["action"] = action
     if since := _text(params, "since"):
         found["since"] = parse_moment(since, field="since")
@@ -68,7 +74,10 @@ def parse_moment(value: str, *, field: str, end_of_day: bool = False) -> datetim
         return datetime.datetime.combine(day, datetime.time(), tzinfo=tz)
     if moment is None:
         raise InvalidInput(
-            f"{field} must be a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)",
+            Notice(
+                _("%(name)s must be a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)"),
+                name=field,
+            ),
             field=field,
         )
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)

@@ -25,12 +25,14 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_noop as _
 
 from docket.audit import alerts
 from docket.audit.chain import CANONICAL_FIELDS, chain_hash, clean_details, clean_ip, clean_text
 from docket.audit.context import current_request
 from docket.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from docket.core.errors import InvalidInput
+from docket.core.notices import Notice
 
 __all__ = ["AUDIT_LOCK_KEY", "audit_record", "denial_record"]
 
@@ -59,9 +61,13 @@ def audit_record(
     supplies the client's address (REMOTE_ADDR) and user agent; `details` is free JSON such as
     the search query or the fields an edit changed. Never put secrets in it."""
     if action not in AuditEvent.Action.values:
-        raise InvalidInput(f"unknown audit action {action!r}", field="action")
+        raise InvalidInput(
+            Notice(_("unknown audit action %(value)s"), value=repr(action)), field="action"
+        )
     if outcome not in AuditEvent.Outcome.values:
-        raise InvalidInput(f"unknown audit outcome {outcome!r}", field="outcome")
+        raise InvalidInput(
+            Notice(_("unknown audit outcome %(value)s"), value=repr(outcome)), field="outcome"
+        )
     user = actor if actor is not None and actor.is_authenticated else None
     request = request if request is not None else current_request.get()
     meta = getattr(request, "META", None) or {}

@@ -4,12 +4,14 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop as _
 
 from docket.access.models import Permission
 from docket.access.rules import check_can_create_customers, check_customer
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
 from docket.core.errors import Conflict, InvalidInput
+from docket.core.notices import Notice
 from docket.customers.models import Contact, Customer
 from docket.search.indexer import index_customer
 
@@ -30,7 +32,7 @@ CUSTOMER_FIELDS = (
 def _validate_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise InvalidInput("a customer needs a name", field="name")
+        raise InvalidInput(Notice(_("a customer needs a name")), field="name")
     return name
 
 
@@ -39,21 +41,33 @@ def _check_unique_name(*, name: str, kind: str, exclude_id: int | None = None) -
     if exclude_id is not None:
         clash = clash.exclude(id=exclude_id)
     if clash.exists():
-        raise Conflict(f"a customer named {name!r} of this kind already exists", field="name")
+        raise Conflict(
+            Notice(_("a customer named %(name)s of this kind already exists"), name=repr(name)),
+            field="name",
+        )
+
+
+def _check_known(fields: dict[str, Any]) -> None:
+    if unknown := set(fields) - set(CUSTOMER_FIELDS):
+        raise InvalidInput(
+            Notice(_("unknown customer fields: %(fields)s"), fields=", ".join(sorted(unknown)))
+        )
+
+
+def _code_taken(code: str) -> Conflict:
+    return Conflict(Notice(_("customer code %(code)s is taken"), code=repr(code)), field="code")
 
 
 @transaction.atomic
 def customer_create(*, actor: AbstractBaseUser | None, name: str, **fields: Any) -> Customer:
     check_can_create_customers(actor)
-    unknown = set(fields) - set(CUSTOMER_FIELDS)
-    if unknown:
-        raise InvalidInput(f"unknown customer fields: {', '.join(sorted(unknown))}")
+    _check_known(fields)
     name = _validate_name(name)
     kind = fields.get("kind") or Customer.Kind.ENTERPRISE
     _check_unique_name(name=name, kind=kind)
     code = (fields.pop("code", "") or "").strip()
     if code and Customer.objects.filter(code=code).exists():
-        raise Conflict(f"customer code {code!r} is taken", field="code")
+        raise _code_taken(code)
     if fields.get("owner") is None and actor is not None and actor.is_authenticated:
         fields["owner"] = actor
     customer = Customer(name=name, code=code or _provisional_code(), **fields)
@@ -62,7 +76,7 @@ def customer_create(*, actor: AbstractBaseUser | None, name: str, **fields: Any)
         with transaction.atomic():
             customer.save()
     except IntegrityError as exc:
-        raise Conflict("a customer with this name or code already exists") from exc
+        raise Conflict(Notice(_("a customer with this name or code already exists"))) from exc
     if not code:
         customer.code = f"KH{customer.id:06d}"
         customer.save(update_fields=["code"])
@@ -80,16 +94,14 @@ def customer_update(
     *, actor: AbstractBaseUser | None, customer: Customer, **fields: Any
 ) -> Customer:
     check_customer(actor, Permission.EDIT, customer)
-    unknown = set(fields) - set(CUSTOMER_FIELDS)
-    if unknown:
-        raise InvalidInput(f"unknown customer fields: {', '.join(sorted(unknown))}")
+    _check_known(fields)
     if "name" in fields:
         fields["name"] = _validate_name(fields["name"])
     for key, value in fields.items():
         setattr(customer, key, value)
     _check_unique_name(name=customer.name, kind=customer.kind, exclude_id=customer.id)
     if Customer.objects.filter(code=customer.code).exclude(id=customer.id).exists():
-        raise Conflict(f"customer code {customer.code!r} is taken", field="code")
+        raise _code_taken(customer.code)
     customer.full_clean(exclude=["owner", "merged_into"])
     customer.save()
     if "name" in fields:
@@ -109,9 +121,9 @@ def customer_merge(
     from docket.documents.models import Document
 
     if source.id == target.id:
-        raise InvalidInput("a customer cannot be merged into itself")
+        raise InvalidInput(Notice(_("a customer cannot be merged into itself")))
     if source.status == Customer.Status.MERGED or target.status == Customer.Status.MERGED:
-        raise Conflict("one of these customers has already been merged")
+        raise Conflict(Notice(_("one of these customers has already been merged")))
     Document.all_objects.filter(customer=source).update(customer=target)
     Contact.objects.filter(customer=source).update(customer=target)
     notes = "\n".join(n for n in (target.notes, source.notes) if n)
@@ -129,7 +141,7 @@ def customer_merge(
 def contact_create(*, actor: AbstractBaseUser | None, customer: Customer, **fields: Any) -> Contact:
     check_customer(actor, Permission.EDIT, customer)
     if not (fields.get("name") or "").strip():
-        raise InvalidInput("a contact needs a name", field="name")
+        raise InvalidInput(Notice(_("a contact needs a name")), field="name")
     contact = Contact(customer=customer, **fields)
     contact.full_clean()
     contact.save()

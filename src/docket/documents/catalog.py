@@ -8,24 +8,31 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext_noop as _
 
 from docket.access.models import Capability
 from docket.access.rules import check_capability
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
 from docket.core.errors import Conflict, InvalidInput
+from docket.core.notices import Notice
 from docket.documents.models import DocumentType, Tag
 
 DOCUMENT_TYPE_FIELDS = ("name", "code", "number_pattern", "naming_template")
 COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 DEFAULT_TAG_COLOR = "#3b82f6"
+NEEDS = {"name": _("a document type needs a name"), "code": _("a document type needs a code")}
+TAG_NEEDS_NAME = Notice(_("a tag needs a name"))
 
 
 def _check_lengths(instance: DocumentType | Tag, fields: tuple[str, ...]) -> None:
     for name in fields:
         limit = instance._meta.get_field(name).max_length
         if limit is not None and len(getattr(instance, name)) > limit:
-            raise InvalidInput(f"{name} is longer than {limit} characters", field=name)
+            raise InvalidInput(
+                Notice(_("%(name)s is longer than %(limit)s characters"), name=name, limit=limit),
+                field=name,
+            )
 
 
 def _check_formats(document_type: DocumentType) -> None:
@@ -34,7 +41,7 @@ def _check_formats(document_type: DocumentType) -> None:
 
     for field in ("name", "code"):
         if not getattr(document_type, field):
-            raise InvalidInput(f"a document type needs a {field}", field=field)
+            raise InvalidInput(Notice(NEEDS[field]), field=field)
     _check_lengths(document_type, DOCUMENT_TYPE_FIELDS)
     try:
         validate_template(document_type.naming_template)
@@ -42,12 +49,18 @@ def _check_formats(document_type: DocumentType) -> None:
         raise InvalidInput(str(exc), field="naming_template") from exc
     pattern = document_type.number_pattern
     if "{seq" not in pattern:
-        raise InvalidInput("an archive number pattern needs {seq}", field="number_pattern")
+        raise InvalidInput(
+            Notice(_("an archive number pattern needs {seq}")), field="number_pattern"
+        )
     try:
         pattern.format(code=document_type.code, year=2023, seq=1)
     except (KeyError, ValueError, IndexError, AttributeError) as exc:
         raise InvalidInput(
-            f"the pattern does not format: {exc} (fields: code, year, seq)", field="number_pattern"
+            Notice(
+                _("the pattern does not format: %(detail)s (fields: code, year, seq)"),
+                detail=str(exc),
+            ),
+            field="number_pattern",
         ) from exc
 
 
@@ -58,7 +71,11 @@ def _validate_document_type(document_type: DocumentType) -> None:
     )
     if clash.exclude(pk=document_type.pk).exists():
         raise Conflict(
-            f"a document type named {document_type.name!r} or coded {document_type.code!r} exists"
+            Notice(
+                _("a document type named %(name)s or coded %(code)s exists"),
+                name=repr(document_type.name),
+                code=repr(document_type.code),
+            )
         )
 
 
@@ -80,9 +97,10 @@ def document_type_update(
 ) -> DocumentType:
     """Edit a type. Archive numbers already issued keep the pattern they were made with."""
     check_capability(actor, Capability.MANAGE_CATALOG)
-    unknown = set(fields) - set(DOCUMENT_TYPE_FIELDS)
-    if unknown:
-        raise InvalidInput(f"unknown document type fields: {', '.join(sorted(unknown))}")
+    if unknown := set(fields) - set(DOCUMENT_TYPE_FIELDS):
+        raise InvalidInput(
+            Notice(_("unknown document type fields: %(fields)s"), fields=", ".join(sorted(unknown)))
+        )
     before = {key: getattr(document_type, key) for key in fields}
     for key, value in fields.items():
         setattr(document_type, key, value.strip() if isinstance(value, str) else value)
@@ -145,20 +163,22 @@ def document_type_preview(
 def tag_get_or_create(*, actor: AbstractBaseUser | None, name: str, color: str = "") -> Tag:
     name = name.strip()
     if not name:
-        raise InvalidInput("a tag needs a name", field="tags")
-    tag, _ = Tag.objects.get_or_create(name=name, defaults={"color": color or DEFAULT_TAG_COLOR})
+        raise InvalidInput(TAG_NEEDS_NAME, field="tags")
+    tag, _created = Tag.objects.get_or_create(
+        name=name, defaults={"color": color or DEFAULT_TAG_COLOR}
+    )
     return tag
 
 
 def _check_tag(tag: Tag) -> None:
     if not tag.name:
-        raise InvalidInput("a tag needs a name", field="name")
+        raise InvalidInput(TAG_NEEDS_NAME, field="name")
     _check_lengths(tag, ("name",))
     if not COLOR.fullmatch(tag.color):
-        raise InvalidInput("a colour is written #rrggbb", field="color")
+        raise InvalidInput(Notice(_("a colour is written #rrggbb")), field="color")
     tag.color = tag.color.lower()
     if Tag.objects.filter(name=tag.name).exclude(pk=tag.pk).exists():
-        raise Conflict(f"a tag named {tag.name!r} exists", field="name")
+        raise Conflict(Notice(_("a tag named %(name)s exists"), name=repr(tag.name)), field="name")
 
 
 @transaction.atomic

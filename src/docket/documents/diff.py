@@ -3,7 +3,10 @@
 import difflib
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop as _
+
 from docket.core.errors import Conflict, NotFound
+from docket.core.notices import Notice
 from docket.documents.models import Document, Version
 
 
@@ -21,15 +24,32 @@ def version_diff(*, document: Document, from_number: int, to_number: int) -> Ver
     versions = {v.number: v for v in document.versions.filter(number__in=[from_number, to_number])}
     for number in (from_number, to_number):
         if number not in versions:
-            raise NotFound(f"document {document.archive_number} has no version {number}")
+            raise NotFound(
+                Notice(
+                    _("document %(archive_number)s has no version %(number)s"),
+                    archive_number=document.archive_number,
+                    number=number,
+                )
+            )
         state = versions[number].text_state
         if state == Version.TextState.PENDING:
-            raise Conflict(f"the text of version {number} is still being extracted; try shortly")
+            raise Conflict(
+                Notice(
+                    _("the text of version %(number)s is still being extracted; try shortly"),
+                    number=number,
+                )
+            )
         if state == Version.TextState.FAILED:
-            raise Conflict(f"the text of version {number} could not be extracted")
+            raise Conflict(
+                Notice(_("the text of version %(number)s could not be extracted"), number=number)
+            )
         if state == Version.TextState.NONE:
             raise Conflict(
-                f"version {number} ({versions[number].mime_type}) has no text to compare yet"
+                Notice(
+                    _("version %(number)s (%(type)s) has no text to compare yet"),
+                    number=number,
+                    type=versions[number].mime_type,
+                )
             )
     old, new = versions[from_number], versions[to_number]
     lines = list(

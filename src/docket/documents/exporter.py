@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_noop as _
 
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
 from docket.core.errors import Conflict, DocketError, InvalidInput
+from docket.core.notices import Notice
 from docket.customers.models import Customer
 from docket.documents.filenames import MAX_NAME_BYTES, safe_filename
 from docket.documents.models import Document, Version
@@ -78,9 +80,11 @@ def export_tree(
     """Write the export. Refuses a non-empty directory unless force (then files of the same
     name are replaced and others left alone)."""
     if root.exists() and not root.is_dir():
-        raise InvalidInput(f"{root} exists and is not a directory")
+        raise InvalidInput(Notice(_("%(path)s exists and is not a directory"), path=str(root)))
     if root.is_dir() and any(root.iterdir()) and not force:
-        raise Conflict(f"{root} is not empty (--force writes into it anyway)")
+        raise Conflict(
+            Notice(_("%(path)s is not empty (--force writes into it anyway)"), path=str(root))
+        )
     root.mkdir(parents=True, exist_ok=True)
     report = ExportReport()
     folders: dict[int, str] = {}  # customer id → folder name
@@ -169,7 +173,12 @@ def _write_atomically(target: Path, chunks: Iterable[bytes], *, sha256: str = ""
             out.flush()
             os.fsync(out.fileno())
         if sha256 and digest.hexdigest() != sha256:
-            raise Conflict(f"the stored file does not match its SHA-256 {sha256} (docket check)")
+            raise Conflict(
+                Notice(
+                    _("the stored file does not match its SHA-256 %(sha256)s (docket check)"),
+                    sha256=sha256,
+                )
+            )
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -1,8 +1,10 @@
 """Finding a customer or document type from what a person types on the command line."""
 
 from django.db.models import Q
+from django.utils.translation import gettext_noop as _
 
 from docket.core.errors import InvalidInput
+from docket.core.notices import Notice
 from docket.customers.models import Customer
 from docket.documents.models import DocumentType
 
@@ -14,7 +16,8 @@ def find_customer(text: str) -> Customer:
         match |= Q(id=int(text))
     found = list(Customer.objects.filter(match).exclude(status=Customer.Status.MERGED)[:2])
     if len(found) != 1:
-        raise InvalidInput(f"unknown customer {text!r}" if not found else f"{text!r} is ambiguous")
+        template = _("unknown customer %(text)s") if not found else _("%(text)s is ambiguous")
+        raise InvalidInput(Notice(template, text=repr(text)))
     return found[0]
 
 
@@ -25,5 +28,5 @@ def find_document_type(text: str) -> DocumentType:
         match |= Q(id=int(text))
     found = DocumentType.objects.filter(match).first()
     if found is None:
-        raise InvalidInput(f"unknown document type {text!r}")
+        raise InvalidInput(Notice(_("unknown document type %(text)s"), text=repr(text)))
     return found

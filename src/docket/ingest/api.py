@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.db.models.manager import BaseManager
+from django.utils.translation import gettext_noop as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -13,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from docket.core.errors import InvalidInput
+from docket.core.notices import Notice
 from docket.documents.serializers import DocumentTypeField, TagNamesField, customer_field
 from docket.ingest import services
 from docket.ingest.fields import mask_id
@@ -125,7 +127,9 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             qs = qs.filter(state__in=INBOX_STATES)
         if state := params.get("state"):
             if state not in IngestJob.State.values:
-                raise InvalidInput(f"unknown state {state!r}", field="state")
+                raise InvalidInput(
+                    Notice(_("unknown state %(state)s"), state=repr(state)), field="state"
+                )
             qs = qs.filter(state=state)
         return qs.order_by("-created_at", "id")
 

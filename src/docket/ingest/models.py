@@ -4,8 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from docket.core.notices import as_json, from_json, translated
 from docket.customers.models import Customer
 from docket.documents.models import Document, DocumentType
+
+
+def reason_fields(reason: str) -> dict[str, object]:
+    """The columns that record why a job stopped (or ""): the English sentence, and for a
+    Notice what a page needs to show it in the user's language (IngestJob.reason_text)."""
+    return {"reason": str(reason), "reason_notice": as_json(reason)}
 
 
 class IngestJob(models.Model):
@@ -34,7 +41,8 @@ class IngestJob(models.Model):
     source_ref = models.TextField(blank=True)  # a folder path, a mailbox uid …
     state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
     step = models.CharField(max_length=40, blank=True)  # the step running or that failed
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True)  # English: what the API and the CLI show
+    reason_notice = models.JSONField(null=True, blank=True)  # its template, values: reason_fields
     attempts = models.PositiveIntegerField(default=0)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
 
@@ -87,6 +95,19 @@ class IngestJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.state})"
+
+    def set_reason(self, reason: str) -> None:
+        for name, value in reason_fields(reason).items():
+            setattr(self, name, value)
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the active language. A row written before reasons were Notices, or
+        whose reason was written without `set_reason`, shows its English sentence."""
+        if not self.reason_notice:
+            return self.reason
+        notice = from_json(self.reason_notice)
+        return translated(notice) if notice == self.reason else self.reason
 
 
 class MatchRule(models.Model):

@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop as _
 
+from docket.core.notices import Notice
 from docket.documents.models import Document
-from docket.ingest.models import IngestJob
+from docket.ingest.models import IngestJob, reason_fields
 from docket.ingest.types import ChildFile, IngestError, NeedsPassword, Parsed
 
 logger = logging.getLogger(__name__)
@@ -58,7 +60,7 @@ class Fanned:
 
 @dataclass(frozen=True)
 class Review:
-    reason: str
+    reason: str  # a Notice, as an IngestError's reason
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def run_job(job: IngestJob, data: bytes, steps: list[Step], *, password: str | N
     from docket.ingest.services import ingest_submit_child
 
     ctx = Context(job=job, data=data, password=password)
-    _save(job, state=IngestJob.State.RUNNING, attempts=job.attempts + 1, reason="")
+    _save(job, state=IngestJob.State.RUNNING, attempts=job.attempts + 1, **reason_fields(""))
     for step in steps:
         _save(job, step=step.name)
         if not step.able_to_run(ctx):
@@ -104,15 +106,15 @@ def run_job(job: IngestJob, data: bytes, steps: list[Step], *, password: str | N
         try:
             result = step.run(ctx)
         except NeedsPassword as exc:
-            _save(job, state=IngestJob.State.NEEDS_PASSWORD, reason=exc.reason)
+            _save(job, state=IngestJob.State.NEEDS_PASSWORD, **reason_fields(exc.reason))
             return
         except IngestError as exc:
-            _save(job, state=IngestJob.State.FAILED, reason=exc.reason)
+            _save(job, state=IngestJob.State.FAILED, **reason_fields(exc.reason))
             return
         if isinstance(result, Continue):
             continue
         if isinstance(result, Review):
-            _save(job, state=IngestJob.State.NEEDS_REVIEW, reason=result.reason)
+            _save(job, state=IngestJob.State.NEEDS_REVIEW, **reason_fields(result.reason))
             return
         if isinstance(result, Fanned):
             for child in result.children:
@@ -128,7 +130,9 @@ def run_job(job: IngestJob, data: bytes, steps: list[Step], *, password: str | N
                     document=result.document,
                     duplicate=True,
                     finished_at=timezone.now(),
-                    reason=f"identical to {result.document.archive_number}",
+                    **reason_fields(
+                        Notice(_("identical to %(number)s"), number=result.document.archive_number)
+                    ),
                 )
             for child in ctx.children:
                 ingest_submit_child(

@@ -12,19 +12,29 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop as _
 
 from docket.access.models import Permission
 from docket.access.rules import check_customer, check_document
 from docket.core.errors import Conflict, InvalidInput
+from docket.core.notices import Notice
 from docket.customers.models import Customer
 from docket.documents.filenames import escape_original_name
 from docket.documents.models import Document, DocumentType
 from docket.documents.services import max_upload_bytes
-from docket.ingest.models import IngestJob
+from docket.ingest.models import IngestJob, reason_fields
 from docket.ingest.pipeline import ChildJob
 from docket.storage.blobstore import StoredBlob, get_blob_store
 
 RETRYABLE = {IngestJob.State.FAILED, IngestJob.State.NEEDS_PASSWORD, IngestJob.State.NEEDS_REVIEW}
+MERGED = Notice(_("this customer was merged into another"))
+# The states a job cannot be retried in, as the refusal names them: in English their codes,
+# as the API has always said; on a page the words of their labels.
+NOT_RETRYABLE = {
+    IngestJob.State.QUEUED: Notice(_("queued")),
+    IngestJob.State.RUNNING: Notice(_("running")),
+    IngestJob.State.DONE: Notice(_("done")),
+}
 
 
 def ingest_submit(
@@ -45,7 +55,7 @@ def ingest_submit(
     if customer is not None:
         check_customer(actor, Permission.UPLOAD, customer)
     if customer is not None and customer.status == Customer.Status.MERGED:
-        raise InvalidInput("this customer was merged into another", field="customer")
+        raise InvalidInput(MERGED, field="customer")
     stored = get_blob_store().put(file, max_bytes=max_upload_bytes())
     return _create_job(
         actor=actor,
@@ -126,7 +136,12 @@ def ingest_retry(
     from docket.ingest.tasks import run_ingest_job
 
     if job.state not in RETRYABLE:
-        raise Conflict(f"only a failed or waiting job can be retried (this one is {job.state})")
+        raise Conflict(
+            Notice(
+                _("only a failed or waiting job can be retried (this one is %(state)s)"),
+                state=NOT_RETRYABLE.get(job.state, job.state),
+            )
+        )
     if customer is not None:
         _check_filing_to(actor, job, customer)
     if password is not None:
@@ -142,7 +157,7 @@ def ingest_retry(
         job.fields = {**job.fields, TAGS_CHOSEN: True}
     with transaction.atomic():
         job.state = IngestJob.State.QUEUED
-        job.reason = ""
+        job.set_reason("")
         job.save()
         run_ingest_job.enqueue(str(job.id))
     return job
@@ -177,9 +192,9 @@ def ingest_resolve(
             tag_names=tag_names,
         )
     except NeedsPassword as exc:
-        raise InvalidInput("the password is not right", field="password") from exc
+        raise InvalidInput(Notice(_("the password is not right")), field="password") from exc
     except IngestError as exc:  # only the decryption raises these here: not a (sound) PDF
-        message = f"a password cannot open this file: {exc.reason}"
+        message = Notice(_("a password cannot open this file: %(reason)s"), reason=exc.reason)
         raise InvalidInput(message, field="password") from exc
 
 
@@ -191,7 +206,7 @@ def _check_filing_to(actor: AbstractBaseUser | None, job: IngestJob, customer: C
         check_customer(actor, Permission.VIEW, customer)
         check_customer(uploader, Permission.UPLOAD, customer)
     if customer.status == Customer.Status.MERGED:
-        raise InvalidInput("this customer was merged into another", field="customer")
+        raise InvalidInput(MERGED, field="customer")
 
 
 def ingest_correct(
@@ -210,12 +225,12 @@ def ingest_correct(
 
     document = job.document
     if job.state != IngestJob.State.DONE or document is None or job.duplicate:
-        raise Conflict("only a document this job filed can be corrected")
+        raise Conflict(Notice(_("only a document this job filed can be corrected")))
     check_document(actor, Permission.EDIT, document)
     if customer.pk != document.customer_id:
         check_customer(actor, Permission.UPLOAD, customer)
         if customer.status == Customer.Status.MERGED:
-            raise InvalidInput("this customer was merged into another", field="customer")
+            raise InvalidInput(MERGED, field="customer")
     with transaction.atomic():
         tags = [catalog.tag_get_or_create(actor=actor, name=name) for name in tag_names]
         return document_update(
@@ -251,7 +266,10 @@ def recover_stalled_jobs(*, older_than: datetime.timedelta | None = None) -> lis
         with transaction.atomic():
             updated = IngestJob.objects.filter(
                 pk=job.pk, state=IngestJob.State.RUNNING, heartbeat_at__lt=cutoff
-            ).update(state=IngestJob.State.QUEUED, reason="the worker stopped; queued again")
+            ).update(
+                state=IngestJob.State.QUEUED,
+                **reason_fields(Notice(_("the worker stopped; queued again"))),
+            )
             if updated:
                 # The dead worker's task row stays RUNNING forever otherwise.
                 tasks_for("run_ingest_job", str(job.id)).filter(status="RUNNING").update(

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
+from django.utils.translation import gettext_noop as _
 
 from docket.access.models import Permission
 from docket.access.rules import customers_q
+from docket.core.notices import Notice
 from docket.customers.models import Contact, Customer
 from docket.documents.models import DocumentType, Tag
 from docket.ingest import training
@@ -24,11 +26,16 @@ from docket.ingest.models import IngestJob, MatchRule
 
 KEEP = 5  # suggestions kept per kind, for the review screen
 TAGS_CHOSEN = "tags_chosen"  # in IngestJob.fields: a person chose the tags (ingest_retry)
+CHOOSE = {  # what a person must choose, by (no customer, no document type)
+    (True, False): _("choose the customer: %(why)s"),
+    (False, True): _("choose the document type: %(why)s"),
+    (True, True): _("choose the customer and the document type: %(why)s"),
+}
 
 
 @dataclass(frozen=True)
 class Decision:
-    missing: str = ""  # empty when the job can be filed
+    missing: str = ""  # why a person must decide (a Notice); empty when the job can be filed
 
 
 def decide(job: IngestJob, text: str) -> Decision:
@@ -54,18 +61,14 @@ def decide(job: IngestJob, text: str) -> Decision:
             name = names["tag"].get(tag.target_id)
             if tag.confidence >= threshold and name and name not in job.tag_names:
                 job.tag_names = [*job.tag_names, name]
-    missing = [
-        what
-        for what, value in (("customer", job.customer_id), ("document type", job.document_type_id))
-        if value is None
-    ]
-    if missing:
-        why = refused or "none could be told from the file"
-        return Decision(f"choose the {' and the '.join(missing)}: {why}")
+    missing = (job.customer_id is None, job.document_type_id is None)
+    if any(missing):
+        why = refused or Notice(_("none could be told from the file"))
+        return Decision(Notice(CHOOSE[missing], why=why))
     return Decision()
 
 
-def _refused_customer(job: IngestJob, best: Suggestion | None) -> str:
+def _refused_customer(job: IngestJob, best: Suggestion | None) -> Notice | str:
     """Why the customer given or suggested cannot be filed to, or "". A given one the uploader
     may no longer upload to (the permission was taken away while the job waited, a batch
     label's customer) is cleared, for a person to choose. The reason names no customer: the
@@ -76,9 +79,9 @@ def _refused_customer(job: IngestJob, best: Suggestion | None) -> str:
         if _may_file_to(job, job.customer_id):
             return ""
         job.customer = None
-        return "the uploader may not file to the customer given"
+        return Notice(_("the uploader may not file to the customer given"))
     if best is not None and not _may_file_to(job, best.target_id):
-        return "the uploader may not file to the customer the file points to"
+        return Notice(_("the uploader may not file to the customer the file points to"))
     return ""
 
 

@@ -1,7 +1,9 @@
 """Background work of the ingest pipeline, run by `docket worker`."""
 
+from django.utils.translation import gettext_noop as _
 from django_tasks import task
 
+from docket.core.notices import Notice
 from docket.ingest.models import IngestJob
 from docket.storage.blobstore import get_blob_store
 
@@ -23,7 +25,13 @@ def run_ingest_job(job_id: str) -> str:
         run_job(job, data, STEPS)
     except Exception as exc:
         job.state = IngestJob.State.FAILED
-        job.reason = f"internal error in step {job.step}: {type(exc).__name__}: {exc}"[:2000]
+        job.set_reason(
+            Notice(
+                _("internal error in step %(step)s: %(error)s"),
+                step=job.step,
+                error=f"{type(exc).__name__}: {exc}"[:1900],
+            )
+        )
         job.save()
         raise
     return job.state

@@ -18,7 +18,6 @@ from docket.ingest.parsers import Limits
 from docket.ingest.parsers import image as image_parser
 from docket.ingest.parsers import ofd as ofd_parser
 from docket.ingest.parsers import pdf as pdf_parser
-from docket.ingest.types import CorruptFile
 
 if TYPE_CHECKING:
     from docket.documents.models import Version
@@ -55,7 +54,7 @@ def _image_first_page(data: bytes, width: int, mime_type: str) -> Image.Image:
             with image_parser.quiet_pillow():
                 image.load()
         except image_parser.READ_ERRORS as exc:
-            raise CorruptFile(f"the image is damaged: {exc}") from None
+            raise image_parser.damaged(exc) from None
         return ImageOps.exif_transpose(image)
 
 

@@ -1,7 +1,8 @@
 """The contracts between the ingest pipeline's parts: what a parser returns, what the OCR engine
 returns, and the errors that stop a document with a reason a person can act on.
 
-Every reason is a short English sentence; the inbox shows it next to the file."""
+Every reason is a short English sentence, a `core.notices.Notice`: the API and the CLI show it
+as it is, the inbox shows it in the user's language next to the file."""
 
 from dataclasses import dataclass, field
 
@@ -9,7 +10,8 @@ from PIL import Image
 
 
 class IngestError(Exception):
-    """The file cannot go further as it is. It is kept in the inbox with this reason."""
+    """The file cannot go further as it is. It is kept in the inbox with this reason (a Notice,
+    so that a page can translate it: IngestJob.set_reason)."""
 
     code = "failed"
 

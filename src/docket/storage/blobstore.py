@@ -19,8 +19,10 @@ from functools import cache
 from typing import BinaryIO, Protocol
 
 from django.conf import settings
+from django.utils.translation import gettext_noop as _
 
 from docket.core.errors import InvalidInput, NotFound, TooLarge
+from docket.core.notices import Notice
 from docket.storage import crypto
 from docket.storage.streams import read_exactly
 
@@ -155,7 +157,7 @@ class BlobStore(ABC):
 
 def check_sha256(sha256: str) -> str:
     if not SHA256_RE.fullmatch(sha256):
-        raise NotFound(f"no blob named {sha256!r}")
+        raise NotFound(Notice(_("no blob named %(name)s"), name=repr(sha256)))
     return sha256
 
 
@@ -170,7 +172,7 @@ def copy_hashing(stream: BinaryIO, out: Writable, *, max_bytes: int | None) -> t
         digest.update(chunk)
         out.write(chunk)
     if size == 0:
-        raise InvalidInput("the file is empty", field="file")
+        raise InvalidInput(Notice(_("the file is empty")), field="file")
     return digest.hexdigest(), size
 
 

@@ -1,10 +1,12 @@
 """Services raise errors with English messages for the API and the CLI; a page shows the
-user's language. Known refusals get a translated sentence; any other shows its message."""
+user's language. Known refusals get a sentence written for the page; any other shows its
+message, translated when it is a Notice (docket.core.notices)."""
 
 from django.utils.translation import gettext as _
 
 from docket.accounts import errors as account_errors
 from docket.core.errors import DocketError, TooLarge
+from docket.core.notices import translated
 from docket.documents.services import max_upload_bytes
 
 __all__ = ["message_for"]
@@ -32,4 +34,4 @@ def message_for(error: DocketError) -> str:
         return _("You do not have permission to do this.")
     if error.status_code == 404:
         return _("Not found, or you do not have permission to see it.")
-    return error.message
+    return translated(error.message)

@@ -21,6 +21,9 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from django.utils.translation import gettext_noop as _
+
+from docket.core.notices import Notice
 from docket.ingest.ocr.registry import (
     configured_engine_name,
     configured_line_fallback,
@@ -96,4 +99,4 @@ def ocr_pages(
             return list(pool.map(_recognize, images))
         except BrokenProcessPool as exc:
             shutdown_pool()
-            raise IngestError("an OCR worker process died (out of memory?)") from exc
+            raise IngestError(Notice(_("an OCR worker process died (out of memory?)"))) from exc

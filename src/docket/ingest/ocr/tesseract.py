@@ -24,8 +24,10 @@ import subprocess
 from functools import cache
 
 import numpy as np
+from django.utils.translation import gettext_noop as _
 from PIL import Image
 
+from docket.core.notices import Notice
 from docket.ingest.ocr.base import OcrEngine, OcrUnavailable, Reading
 from docket.ingest.ocr.preprocess import looks_upside_down, to_gray
 from docket.ingest.ocr.reading import Box, join_line
@@ -87,10 +89,12 @@ class TesseractEngine(OcrEngine):
                 check=False,
             )
         except subprocess.TimeoutExpired as exc:
-            raise IngestError(f"OCR took longer than {TIMEOUT} seconds on a page") from exc
+            raise IngestError(
+                Notice(_("OCR took longer than %(seconds)s seconds on a page"), seconds=TIMEOUT)
+            ) from exc
         if done.returncode != 0:
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
-            raise IngestError(f"Tesseract failed on a page: {detail[0]}")
+            raise IngestError(Notice(_("Tesseract failed on a page: %(detail)s"), detail=detail[0]))
         return done.stdout.decode("utf-8", "replace")
 
     def _words(self, page: np.ndarray) -> tuple[list[Box], float]:

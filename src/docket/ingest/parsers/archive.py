@@ -20,6 +20,9 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
+from django.utils.translation import gettext_noop as _
+
+from docket.core.notices import Notice
 from docket.ingest.parsers import Limits
 from docket.ingest.types import ChildFile, CorruptFile, LimitExceeded, NeedsPassword, Parsed
 
@@ -29,19 +32,28 @@ ZIP = "application/zip"
 JUNK_NAMES = {"thumbs.db", "desktop.ini", "__macosx"}
 RATIO_FLOOR = 1 << 20  # below 1 MiB expanded, a high ratio (a text file of spaces) is harmless
 CHUNK = 1 << 16
+ZIP_ARCHIVE = Notice(_("the zip archive"))
 
 
-def open_zip(data: bytes, what: str = "the zip archive") -> zipfile.ZipFile:
+def damaged(what: Notice, detail: str) -> CorruptFile:
+    return CorruptFile(Notice(_("%(what)s is damaged: %(detail)s"), what=what, detail=detail))
+
+
+def _password_protected(what: Notice) -> NeedsPassword:
+    return NeedsPassword(Notice(_("%(what)s is password-protected"), what=what))
+
+
+def open_zip(data: bytes, what: Notice = ZIP_ARCHIVE) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-        raise CorruptFile(f"{what} is damaged: {exc}") from None
+        raise damaged(what, str(exc)) from None
 
 
 class ZipBudget:
     """What one uploaded file may expand to, over all its members and nested archives."""
 
-    def __init__(self, limits: Limits, source_size: int, what: str = "the zip archive") -> None:
+    def __init__(self, limits: Limits, source_size: int, what: Notice = ZIP_ARCHIVE) -> None:
         self.limits = limits
         self.what = what
         self.members = 0
@@ -55,11 +67,18 @@ class ZipBudget:
             return
         if self.max_bytes < self.limits.max_zip_total_bytes:
             raise LimitExceeded(
-                f"{self.what} expands to more than {self.limits.max_zip_ratio:g} times its "
-                "own size (a zip bomb?)"
+                Notice(
+                    _("%(what)s expands to more than %(ratio)s times its own size (a zip bomb?)"),
+                    what=self.what,
+                    ratio=f"{self.limits.max_zip_ratio:g}",
+                )
             )
         raise LimitExceeded(
-            f"{self.what} expands to more than {self.limits.max_zip_total_bytes:,} bytes"
+            Notice(
+                _("%(what)s expands to more than %(bytes)s bytes"),
+                what=self.what,
+                bytes=f"{self.limits.max_zip_total_bytes:,}",
+            )
         )
 
     def check_declared(self, zf: zipfile.ZipFile) -> None:
@@ -67,7 +86,13 @@ class ZipBudget:
         infos = zf.infolist()
         self.members += len(infos)
         if self.members > self.limits.max_zip_members:
-            raise LimitExceeded(f"{self.what} has more than {self.limits.max_zip_members} members")
+            raise LimitExceeded(
+                Notice(
+                    _("%(what)s has more than %(limit)s members"),
+                    what=self.what,
+                    limit=self.limits.max_zip_members,
+                )
+            )
         self._over(self.expanded + sum(info.file_size for info in infos))
 
     def read(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, pwd: bytes | None = None) -> bytes:
@@ -80,13 +105,17 @@ class ZipBudget:
                     self._over(self.expanded)
                     chunks.append(chunk)
         except RuntimeError:  # zipfile: "... is encrypted, password required", "Bad password"
-            raise NeedsPassword(f"{self.what} is password-protected") from None
+            raise _password_protected(self.what) from None
         except NotImplementedError:
             raise CorruptFile(
-                f"{info.filename!r} in {self.what} uses a compression method that cannot be read"
+                Notice(
+                    _("%(name)s in %(what)s uses a compression method that cannot be read"),
+                    name=repr(info.filename),
+                    what=self.what,
+                )
             ) from None
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-            raise CorruptFile(f"{self.what} is damaged: {exc}") from None
+            raise damaged(self.what, str(exc)) from None
         return b"".join(chunks)
 
 
@@ -147,13 +176,13 @@ def _read_member(
     if not info.flag_bits & 0x1:
         return budget.read(zf, info)
     if not password:
-        raise NeedsPassword(f"{budget.what} is password-protected")
+        raise _password_protected(budget.what)
     for pwd in _passwords(password):
         try:
             return budget.read(zf, info, pwd)
         except NeedsPassword:
             continue
-    raise NeedsPassword(f"the password given for {budget.what} is wrong")
+    raise NeedsPassword(Notice(_("the password given for %(what)s is wrong"), what=budget.what))
 
 
 def _expand(
@@ -174,7 +203,10 @@ def _expand(
                 yield ChildFile(name=prefix + path, data=content)
             elif depth >= budget.limits.max_zip_depth:
                 raise LimitExceeded(
-                    f"the archive has zips nested more than {budget.limits.max_zip_depth} deep"
+                    Notice(
+                        _("the archive has zips nested more than %(limit)s deep"),
+                        limit=budget.limits.max_zip_depth,
+                    )
                 )
             else:
                 yield from _expand(content, f"{prefix}{path}/", depth + 1, budget, password)

@@ -15,8 +15,10 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.utils.translation import gettext_noop as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from docket.core.notices import Notice
 from docket.ingest.parsers import Limits
 from docket.ingest.types import CorruptFile, LimitExceeded, PageImage, Parsed
 
@@ -25,6 +27,7 @@ from docket.ingest.types import CorruptFile, LimitExceeded, PageImage, Parsed
 FORMATS = {"image/jpeg": ["JPEG"], "image/png": ["PNG"], "image/tiff": ["TIFF"]}
 # Pillow's reading errors for malformed files (truncated data raises OSError).
 READ_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError)
+IMAGE = Notice(_("the image"))
 
 
 @contextmanager
@@ -35,13 +38,38 @@ def quiet_pillow() -> Iterator[None]:
         yield
 
 
-def check_pixels(size: tuple[int, int], limits: Limits, what: str = "the image") -> None:
+def page_label(n: int) -> Notice:
+    """Page n (0-based) as a reason names it: "page 3"."""
+    return Notice(_("page %(number)s"), number=n + 1)
+
+
+def check_pixels(size: tuple[int, int], limits: Limits, what: Notice = IMAGE) -> None:
     width, height = size
     if width * height > limits.max_image_pixels:
         raise LimitExceeded(
-            f"{what} is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); "
-            f"the limit is {limits.max_image_pixels / 1e6:.0f} megapixels"
+            Notice(
+                _(
+                    "%(what)s is %(width)s x %(height)s pixels (%(megapixels)s megapixels); "
+                    "the limit is %(limit)s megapixels"
+                ),
+                what=what,
+                width=width,
+                height=height,
+                megapixels=f"{width * height / 1e6:.0f}",
+                limit=f"{limits.max_image_pixels / 1e6:.0f}",
+            )
         )
+
+
+def _too_large(what: Notice, exc: Exception) -> LimitExceeded:
+    return LimitExceeded(
+        Notice(_("%(what)s is too large to open safely (%(detail)s)"), what=what, detail=str(exc))
+    )
+
+
+def damaged(exc: Exception) -> CorruptFile:
+    """Pillow failed to decode the pixels."""
+    return CorruptFile(Notice(_("the image is damaged: %(detail)s"), detail=str(exc)))
 
 
 @contextmanager
@@ -53,13 +81,13 @@ def open_image(
         with quiet_pillow():
             image = Image.open(io.BytesIO(data), formats=formats)
     except Image.DecompressionBombError as exc:
-        raise LimitExceeded(f"the image is too large to open safely ({exc})") from None
+        raise _too_large(IMAGE, exc) from None
     except UnidentifiedImageError:
         raise CorruptFile(
-            "the image cannot be read: it is damaged, or not a PNG/JPEG/TIFF"
+            Notice(_("the image cannot be read: it is damaged, or not a PNG/JPEG/TIFF"))
         ) from None
     except READ_ERRORS as exc:
-        raise CorruptFile(f"the image is damaged: {exc}") from None
+        raise damaged(exc) from None
     with image:
         check_pixels(image.size, limits)
         yield image
@@ -76,20 +104,22 @@ def _frames(image: Image.Image, mime_type: str, limits: Limits) -> int:
         except EOFError:
             return n
         if n >= limits.max_pages:
-            raise LimitExceeded(f"the TIFF has more than {limits.max_pages} pages")
+            raise LimitExceeded(
+                Notice(_("the TIFF has more than %(limit)s pages"), limit=limits.max_pages)
+            )
     raise AssertionError("unreachable")
 
 
 def _load_frame(image: Image.Image, n: int, limits: Limits) -> None:
     try:
         image.seek(n)
-        check_pixels(image.size, limits, f"page {n + 1}")
+        check_pixels(image.size, limits, page_label(n))
         with quiet_pillow():
             image.load()
     except Image.DecompressionBombError as exc:
-        raise LimitExceeded(f"page {n + 1} is too large to open safely ({exc})") from None
+        raise _too_large(page_label(n), exc) from None
     except READ_ERRORS as exc:
-        raise CorruptFile(f"the image is damaged: {exc}") from None
+        raise damaged(exc) from None
 
 
 def parse(

@@ -22,18 +22,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop as _
 from PIL import Image
 
+from docket.core.notices import Notice
 from docket.documents.text import normalise
 from docket.ingest.parsers import Limits, needs_ocr
 from docket.ingest.parsers import image as image_parser
-from docket.ingest.parsers.archive import ZipBudget, open_zip
+from docket.ingest.parsers.archive import ZipBudget, damaged, open_zip
 from docket.ingest.types import CorruptFile, LimitExceeded, PageImage, Parsed
 
 __all__ = ["parse", "render_pages"]
 
 LINE_TOLERANCE_MM = 1.5  # fragments whose baselines differ less than this share a line
-WHAT = "the OFD file"
+WHAT = Notice(_("the OFD file"))
 
 
 def _local(tag: str) -> str:
@@ -71,17 +73,21 @@ class _Package:
     def read(self, path: str) -> bytes:
         info = self.names.get(path.lower())
         if info is None:
-            raise CorruptFile(f"{WHAT} is incomplete: {path} is missing")
+            raise CorruptFile(
+                Notice(_("the OFD file is incomplete: %(path)s is missing"), path=path)
+            )
         return self.budget.read(self.zf, info)
 
     def xml(self, path: str) -> ET.Element:
         raw = self.read(path)
         if re.search(rb"<!(DOCTYPE|ENTITY)", raw, flags=re.I):
-            raise CorruptFile(f"{WHAT} has a DTD in {path}, which OFD does not allow")
+            raise CorruptFile(
+                Notice(_("the OFD file has a DTD in %(path)s, which OFD does not allow"), path=path)
+            )
         try:
             return ET.fromstring(raw)
         except ET.ParseError as exc:
-            raise CorruptFile(f"{WHAT} is damaged: {path}: {exc}") from None
+            raise damaged(WHAT, f"{path}: {exc}") from None
 
 
 def _fragments(page: ET.Element) -> list[tuple[float, float, str]]:
@@ -148,12 +154,19 @@ def _document(pkg: _Package, doc_path: str, limits: Limits, pages: list[_Page]) 
     templates = {t.get("ID"): t.get("BaseLoc", "") for t in _children(document, "TemplatePage")}
     page_refs = [p for p in _children(document, "Page") if p.get("BaseLoc")]
     if len(pages) + len(page_refs) > limits.max_pages:
-        raise LimitExceeded(f"{WHAT} has more than {limits.max_pages} pages")
+        raise LimitExceeded(
+            Notice(_("the OFD file has more than %(limit)s pages"), limit=limits.max_pages)
+        )
     media = _media(pkg, document, base)
     for ref in page_refs:
         path = pkg.resolve(base, ref.get("BaseLoc", ""))
         if path is None:
-            raise CorruptFile(f"{WHAT} is incomplete: page {ref.get('BaseLoc')} is missing")
+            raise CorruptFile(
+                Notice(
+                    _("the OFD file is incomplete: page %(path)s is missing"),
+                    path=ref.get("BaseLoc"),
+                )
+            )
         page = pkg.xml(path)
         fragments = _fragments(page)
         for use in _children(page, "Template"):
@@ -173,7 +186,7 @@ def _package(data: bytes, limits: Limits) -> Iterator[tuple[_Package, list[_Page
         pkg = _Package(zf, budget)
         root_path = pkg.resolve("", "OFD.xml")
         if root_path is None:
-            raise CorruptFile(f"{WHAT} has no OFD.xml")
+            raise CorruptFile(Notice(_("the OFD file has no OFD.xml")))
         root = pkg.xml(root_path)
         pages: list[_Page] = []
         title = ""
@@ -181,11 +194,11 @@ def _package(data: bytes, limits: Limits) -> Iterator[tuple[_Package, list[_Page
             doc_root = next((e.text for e in _children(body, "DocRoot") if e.text), None)
             doc_path = pkg.resolve("", doc_root) if doc_root else None
             if doc_path is None:
-                raise CorruptFile(f"{WHAT} names no Document.xml that it contains")
+                raise CorruptFile(Notice(_("the OFD file names no Document.xml that it contains")))
             _document(pkg, doc_path, limits, pages)
             title = title or next((normalise(e.text or "") for e in _children(body, "Title")), "")
         if not pages:
-            raise CorruptFile(f"{WHAT} has no pages")
+            raise CorruptFile(Notice(_("the OFD file has no pages")))
         yield pkg, pages, title
 
 

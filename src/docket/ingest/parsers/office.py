@@ -19,6 +19,9 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.utils.translation import gettext_noop as _
+
+from docket.core.notices import Notice
 from docket.documents.text import normalise
 from docket.ingest.parsers import DOCX, OFFICE_TYPES, PPTX, XLSX, Limits
 from docket.ingest.parsers.archive import ZipBudget, open_zip
@@ -29,7 +32,11 @@ __all__ = ["parse"]
 # A row is padded to its last cell's column: a sheet of rows with one cell in column XFD is
 # 16,384 values a row from a few bytes of XML. Stop counting there, not at the zip limits.
 MAX_CELLS = 5_000_000
-NAMES = {DOCX: "Word document", XLSX: "Excel workbook", PPTX: "PowerPoint presentation"}
+NAMES = {  # as a reason names the file
+    DOCX: Notice(_("the Word document")),
+    XLSX: Notice(_("the Excel workbook")),
+    PPTX: Notice(_("the PowerPoint presentation")),
+}
 
 
 def _docx(data: bytes, limits: Limits) -> Parsed:
@@ -89,7 +96,12 @@ def _xlsx(data: bytes, limits: Limits) -> Parsed:
             for row in sheet.iter_rows(values_only=True):
                 cells += len(row)
                 if cells > MAX_CELLS:
-                    raise LimitExceeded(f"the workbook has more than {MAX_CELLS:,} cells")
+                    raise LimitExceeded(
+                        Notice(
+                            _("the workbook has more than %(limit)s cells"),
+                            limit=f"{MAX_CELLS:,}",
+                        )
+                    )
                 values = [_cell(value) for value in row]
                 while values and not values[-1]:
                     values.pop()
@@ -118,7 +130,11 @@ def _pptx(data: bytes, limits: Limits) -> Parsed:
     slides = list(presentation.slides)
     if len(slides) > limits.max_pages:
         raise LimitExceeded(
-            f"the presentation has {len(slides)} slides; the limit is {limits.max_pages}"
+            Notice(
+                _("the presentation has %(count)s slides; the limit is %(limit)s"),
+                count=len(slides),
+                limit=limits.max_pages,
+            )
         )
     pages = []
     for slide in slides:
@@ -147,7 +163,7 @@ def parse(
     limits = limits or Limits()
     if mime_type not in OFFICE_TYPES:
         return Parsed()
-    what = f"the {NAMES[mime_type]}"
+    what = NAMES[mime_type]
     with open_zip(data, what) as zf:
         ZipBudget(limits, len(data), what).check_declared(zf)
     try:
@@ -162,4 +178,10 @@ def parse(
     except Exception as exc:
         # Three libraries raise many exception types on a malformed file (KeyError for a
         # missing part, lxml's XMLSyntaxError, ValueError...): all mean "cannot be read".
-        raise CorruptFile(f"{what} cannot be read: {type(exc).__name__}: {exc}") from None
+        raise CorruptFile(
+            Notice(
+                _("%(what)s cannot be read: %(detail)s"),
+                what=what,
+                detail=f"{type(exc).__name__}: {exc}",
+            )
+        ) from None

@@ -18,13 +18,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pikepdf
+from django.utils.translation import gettext_noop as _
 
+from docket.core.notices import Notice
 from docket.documents.text import normalise
 from docket.ingest.parsers import Limits, needs_ocr
-from docket.ingest.parsers.image import check_pixels, open_image
+from docket.ingest.parsers.image import check_pixels, open_image, page_label
 from docket.ingest.types import CorruptFile, LimitExceeded, NeedsPassword, PageImage, Parsed
 
 __all__ = ["parse", "render_pages", "decrypt", "page_size"]
+
+READING, RENDERING = Notice(_("reading text")), Notice(_("rendering"))  # what took too long
 
 
 def _reason(exc: Exception) -> str:
@@ -40,17 +44,19 @@ def _open(data: bytes, password: str | None) -> Iterator[pikepdf.Pdf]:
     # an upload cut short should be sent again, so a PDF without its end marker is refused.
     # (Acrobat wants %%EOF within the last 1024 bytes; 2048 allows some trailing padding.)
     if data[:1024].find(b"%PDF-") < 0:
-        raise CorruptFile("the file is not a PDF (no %PDF header)")
+        raise CorruptFile(Notice(_("the file is not a PDF (no %PDF header)")))
     if b"%%EOF" not in data[-2048:]:
-        raise CorruptFile("the PDF is truncated: its end-of-file marker is missing")
+        raise CorruptFile(Notice(_("the PDF is truncated: its end-of-file marker is missing")))
     try:
         pdf = pikepdf.open(io.BytesIO(data), password=password or "")
     except pikepdf.PasswordError:
         if password:
-            raise NeedsPassword("the password given for the PDF is wrong") from None
-        raise NeedsPassword("the PDF is password-protected") from None
+            raise NeedsPassword(Notice(_("the password given for the PDF is wrong"))) from None
+        raise NeedsPassword(Notice(_("the PDF is password-protected"))) from None
     except (pikepdf.PdfError, ValueError, OSError) as exc:
-        raise CorruptFile(f"the PDF is damaged: {_reason(exc)}") from None
+        raise CorruptFile(
+            Notice(_("the PDF is damaged: %(detail)s"), detail=_reason(exc))
+        ) from None
     with pdf:
         yield pdf
 
@@ -59,11 +65,19 @@ def _page_count(pdf: pikepdf.Pdf, limits: Limits) -> int:
     try:
         count = len(pdf.pages)
     except pikepdf.PdfError as exc:
-        raise CorruptFile(f"the PDF's page tree is damaged: {_reason(exc)}") from None
+        raise CorruptFile(
+            Notice(_("the PDF's page tree is damaged: %(detail)s"), detail=_reason(exc))
+        ) from None
     if count == 0:
-        raise CorruptFile("the PDF has no pages")
+        raise CorruptFile(Notice(_("the PDF has no pages")))
     if count > limits.max_pages:
-        raise LimitExceeded(f"the PDF has {count} pages; the limit is {limits.max_pages}")
+        raise LimitExceeded(
+            Notice(
+                _("the PDF has %(count)s pages; the limit is %(limit)s"),
+                count=count,
+                limit=limits.max_pages,
+            )
+        )
     return count
 
 
@@ -87,26 +101,30 @@ def _title(pdf: pikepdf.Pdf) -> str:
     return "" if title.lower() in {"untitled", "无标题"} else title
 
 
-def _run(args: list[str], data: bytes, limits: Limits, what: str) -> bytes:
+def _run(args: list[str], data: bytes, limits: Limits, what: Notice) -> bytes:
     try:
         done = subprocess.run(
             args, input=data, capture_output=True, timeout=limits.timeout_seconds, check=False
         )
     except subprocess.TimeoutExpired:
         raise LimitExceeded(
-            f"{what} took longer than {limits.timeout_seconds:g} s and was stopped"
+            Notice(
+                _("%(what)s took longer than %(seconds)s s and was stopped"),
+                what=what,
+                seconds=f"{limits.timeout_seconds:g}",
+            )
         ) from None
     if done.returncode != 0:
         errors = [ln for ln in done.stderr.decode(errors="replace").splitlines() if ln.strip()]
-        detail = errors[-1] if errors else f"exit code {done.returncode}"
-        raise CorruptFile(f"the PDF cannot be read: {detail}")
+        detail = errors[-1] if errors else Notice(_("exit code %(code)s"), code=done.returncode)
+        raise CorruptFile(Notice(_("the PDF cannot be read: %(detail)s"), detail=detail))
     return done.stdout
 
 
 def page_texts(data: bytes, count: int, limits: Limits) -> list[str]:
     """Each page's text, normalised. -layout keeps a table's row on one line (an invoice's
     "合计 ¥128,000.00"), which reading order alone would split."""
-    out = _run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], data, limits, "reading text")
+    out = _run(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], data, limits, READING)
     pages = out.decode("utf-8", errors="replace").split("\f")[:count]
     pages += [""] * (count - len(pages))
     return [normalise(page) for page in pages]
@@ -176,9 +194,9 @@ def render_pages(
     for n in pages:
         page_dpi = safe_dpi(sizes[n], dpi, limits)
         args = ["pdftoppm", "-f", str(n + 1), "-l", str(n + 1), "-r", f"{page_dpi:.2f}"]
-        out = _run([*args, *(["-gray"] if gray else []), "-"], plain, limits, "rendering")
+        out = _run([*args, *(["-gray"] if gray else []), "-"], plain, limits, RENDERING)
         with open_image(out, limits, ["PPM"]) as image:
-            check_pixels(image.size, limits, f"page {n + 1}")
+            check_pixels(image.size, limits, page_label(n))
             image.load()
             result.append(PageImage(number=n, image=image.copy()))
     return result

@@ -56,7 +56,7 @@ def level_name(level: int) -> str:
 
 @register.filter
 def notice_text(notice: str) -> str:
-    """A search notice in the user's language (docket.search.notices)."""
-    from docket.search.notices import translated
+    """A notice (a search notice, a refusal) in the user's language (docket.core.notices)."""
+    from docket.core.notices import translated
 
     return translated(notice)
