@@ -20,15 +20,6 @@ def test_a_role_edited_over_the_api_is_audited(world):
     assert changes(AuditEvent.Action.PERMISSION_CHANGE)[-1]["change"] == "role_updated"
 
 
-def test_roles_are_neither_created_nor_deleted_over_the_api(world):
-    api = client_for(world.administrator)
-    role = Role.objects.get(code="sales")
-    assert api.delete(f"/api/access/roles/{role.id}/").status_code == 405
-    new = {"code": "x", "name": "临时", "scope": "own", "permissions": [], "capabilities": []}
-    assert api.post("/api/access/roles/", new, format="json").status_code == 405
-    assert Role.objects.filter(code="sales").exists()
-
-
 def test_a_team_made_under_itself_is_refused_and_a_good_one_is_audited(world):
     api = client_for(world.administrator)
     made = api.post("/api/access/teams/", {"name": "华南", "parent": world.east.parent_id})

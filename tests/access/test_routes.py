@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from docket.access import services as access_services
-from docket.access.models import Permission
+from docket.access.models import Permission, Role
 from docket.accounts.tokens import api_token_issue
 from docket.documents.models import Document
 from docket.documents.services import document_delete
@@ -41,7 +41,7 @@ WEB_PARAMETERS = {
 }
 # Query strings that make a route look at private data (no private marker in them: the
 # response may echo them).
-QUERIES = {"api/search/": "?q=贸易 合同"}
+QUERIES = {"api/search/": "?q=贸易 合同", "customers/picker/": "?q=shabc&scope=view"}
 
 
 def all_routes() -> list[tuple[str, object]]:
@@ -86,6 +86,8 @@ def private(world, contract_pdf):
     grant = access_services.grant_add(
         actor=None, permission=Permission.VIEW, user=world.sales_east_2, document=world.secret
     )
+    # A role no one holds, that an administrator could delete (DELETE /api/access/roles/{id}/).
+    unheld = access_services.role_create(actor=None, name="法务", code="legal")
     ids = {
         "documents": world.document.id,
         "customers": world.customer.id,
@@ -93,6 +95,7 @@ def private(world, contract_pdf):
         "ingest": job.id,
         "search/saved": saved.id,
         "access/grants": grant.id,
+        "access/roles": unheld.id,
         "tasks": job.id,
         "auth/tokens": api_token_issue(user=world.sales_east, name="上海ABC同步")[0].id,
     }
@@ -170,6 +173,7 @@ def test_every_route_refuses_outsiders_and_shows_them_no_private_data(private):
     world.document.refresh_from_db()
     assert world.document.title == "购销合同HT-2023-0101" and world.document.deleted_at is None
     assert Document.all_objects.filter(customer=world.customer).count() == 3
+    assert Role.objects.filter(code="legal").exists()
 
 
 def test_every_document_route_keeps_content_above_clearance_from_an_archivist(private):

@@ -1,4 +1,5 @@
-"""Check-out locks, forced check-in, and the trash."""
+"""Check-out locks (on versions, restore, delete, details and tags), forced check-in, and the
+trash."""
 
 import datetime
 
@@ -6,8 +7,12 @@ import pytest
 from django.utils import timezone
 
 from docket.access import seeds
+from docket.audit.models import AuditEvent
+from docket.core.errors import Locked
 from docket.demo.pdfgen import make_pdf
-from docket.documents.models import Checkout
+from docket.documents.checkout import document_checkout
+from docket.documents.models import Checkout, Document, Tag
+from docket.documents.services import document_update
 from tests.conftest import client_for, named_file, user_with_role
 
 
@@ -110,3 +115,47 @@ def test_trashed_document_keeps_its_versions_and_blob(api, document, blob_root):
     from docket.storage.blobstore import get_blob_store
 
     assert get_blob_store().exists(document["current_version"]["sha256"])
+
+
+def test_a_checked_out_documents_details_and_tags_change_only_through_its_holder(
+    api, other_user, document
+):
+    url = f"/api/documents/{document['id']}/"
+    api.post(f"{url}checkout/", {"note": "修改条款"}, format="json")
+    other = client_for(other_user)
+    refused = other.patch(url, {"title": "购销合同（改）"}, format="json")
+    assert refused.status_code == 423
+    assert refused.json()["error"]["code"] == "locked"
+    assert "checked out by zhangwei" in refused.json()["error"]["message"]
+    assert other.patch(url, {"tags": ["加急"]}, format="json").status_code == 423
+    assert not Tag.objects.filter(name="加急").exists()  # a refused edit makes no tag
+    assert api.get(url).json()["title"] == document["title"]
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EDIT).exists()
+    # the holder edits as usual
+    assert api.patch(url, {"title": "购销合同（修订）"}, format="json").status_code == 200
+    assert api.get(url).json()["title"] == "购销合同（修订）"
+
+
+def test_after_a_forced_check_in_another_user_may_change_the_details(api, other_user, document):
+    url = f"/api/documents/{document['id']}/"
+    api.post(f"{url}checkout/", {}, format="json")
+    other = client_for(other_user)  # an administrator: may manage the document
+    assert other.delete(f"{url}checkout/?force=1").status_code == 204
+    answer = other.patch(url, {"notes": "客户要求加急", "tags": ["加急"]}, format="json")
+    assert answer.status_code == 200
+    assert answer.json()["notes"] == "客户要求加急"
+
+
+def test_the_update_service_refuses_anyone_but_the_holder_and_the_system_too(
+    user, other_user, document
+):
+    doc = Document.objects.get(pk=document["id"])
+    document_checkout(actor=user, document=doc)
+    for actor in (other_user, None):
+        with pytest.raises(Locked, match="checked out by zhangwei"):
+            document_update(actor=actor, document=doc, title="改了")
+    doc.refresh_from_db()
+    assert doc.title == document["title"]
+    document_update(actor=user, document=doc, title="购销合同（修订）")
+    doc.refresh_from_db()
+    assert doc.title == "购销合同（修订）"

@@ -3,13 +3,17 @@ that broke the rule; applying a changed rule."""
 
 import datetime
 
+import pytest
 from django.core.management import call_command
 
+from docket.access import seeds
+from docket.audit.models import AuditEvent
+from docket.core.errors import Forbidden
 from docket.documents import naming
 from docket.documents.catalog import document_type_update
 from docket.documents.models import Document
 from docket.documents.services import document_update, document_upload
-from tests.conftest import download, named_file
+from tests.conftest import download, named_file, user_with_role
 
 
 def upload(user, customer, doc_type, name, data, date=datetime.date(2023, 1, 1)):
@@ -78,3 +82,81 @@ def test_applying_a_changed_rule_renames_that_types_documents(user, customer, co
     assert api.post(f"/api/document-types/{contract_type.id}/apply-naming/").json() == []
     report = api.get(f"/api/document-types/{contract_type.id}/naming-report/").json()
     assert len(report) == 2  # the uploads were named 0.pdf and 1.pdf
+
+
+def test_off_rule_pages_through_the_names_a_changed_rule_would_change(
+    user, customer, contract_type
+):
+    docs = [
+        upload(user, customer, contract_type, f"{i}.pdf", f"%PDF-1.4 {i}".encode())
+        for i in range(5)
+    ]
+    documents = Document.objects.filter(document_type=contract_type)
+    assert naming.off_rule(documents, limit=2).documents == []
+    document_type_update(actor=user, document_type=contract_type, naming_template="{title}")
+    first = naming.off_rule(documents, limit=2)
+    assert [d.id for d in first.documents] == [docs[0].id, docs[1].id]
+    rest = naming.off_rule(documents, after=first.next_after, limit=3)
+    assert [d.id for d in rest.documents] == [d.id for d in docs[2:]]
+    assert rest.next_after is None
+    assert naming.count_off_rule(documents) == 5
+
+
+def test_a_dry_run_numbers_the_new_names_as_applying_would_and_changes_nothing(
+    user, customer, contract_type
+):
+    docs = [
+        upload(user, customer, contract_type, f"{i}.pdf", f"%PDF-1.4 {i}".encode())
+        for i in range(3)
+    ]
+    document_type_update(actor=user, document_type=contract_type, naming_template="{customer}")
+    preview = naming.naming_rule_apply(actor=user, document_type=contract_type, dry_run=True)
+    expected = ["上海ABC贸易有限公司", "上海ABC贸易有限公司_2", "上海ABC贸易有限公司_3"]
+    assert [r.new for r in preview.renames] == expected
+    assert [d.file_stem for d in Document.objects.order_by("id")] == [d.file_stem for d in docs]
+    assert not AuditEvent.objects.filter(details__change="naming_rule_applied").exists()
+    applied = naming.naming_rule_apply(actor=user, document_type=contract_type)
+    assert applied.renames == preview.renames
+    assert [d.file_stem for d in Document.objects.order_by("id")] == expected
+
+
+def test_applying_a_rule_stops_at_the_limit_and_each_application_is_recorded(
+    user, customer, contract_type
+):
+    for i in range(3):
+        upload(user, customer, contract_type, f"{i}.pdf", f"%PDF-1.4 {i}".encode())
+    document_type_update(actor=user, document_type=contract_type, naming_template="{title}_x")
+    first = naming.naming_rule_apply(actor=user, document_type=contract_type, limit=2)
+    assert (len(first.renames), first.more) == (2, True)
+    second = naming.naming_rule_apply(actor=user, document_type=contract_type, limit=2)
+    assert (len(second.renames), second.more) == (1, False)
+    events = AuditEvent.objects.filter(details__change="naming_rule_applied").order_by("seq")
+    assert [(e.actor_name, e.details["renamed"], e.details["more"]) for e in events] == [
+        ("zhangwei", 2, True),
+        ("zhangwei", 1, False),
+    ]
+    assert events[0].details["rule"] == "{title}_x"
+
+
+def test_only_catalogue_managers_apply_a_naming_rule(customer, contract_type):
+    sales = user_with_role("wangfang", role=seeds.SALES)
+    with pytest.raises(Forbidden):
+        naming.naming_rule_apply(actor=sales, document_type=contract_type, dry_run=True)
+    assert not AuditEvent.objects.filter(details__change="naming_rule_applied").exists()
+
+
+def test_a_rule_that_drops_the_date_renames_names_that_end_with_one(user, customer, contract_type):
+    """上海ABC贸易有限公司_合同_20230101 is not 上海ABC贸易有限公司_合同 numbered 20230101."""
+    for i in range(2):
+        upload(user, customer, contract_type, f"{i}.pdf", f"%PDF-1.4 {i}".encode())
+    document_type_update(
+        actor=user, document_type=contract_type, naming_template="{customer}_{type}"
+    )
+    documents = Document.objects.filter(document_type=contract_type)
+    assert naming.count_off_rule(documents) == 2
+    applied = naming.naming_rule_apply(actor=user, document_type=contract_type)
+    assert [r.new for r in applied.renames] == [
+        "上海ABC贸易有限公司_合同",
+        "上海ABC贸易有限公司_合同_2",
+    ]
+    assert naming.count_off_rule(documents) == 0  # and _2 is a number, the rule's own

@@ -1,6 +1,8 @@
-"""Administration in a real browser: an administrator adds a user who then signs in; a type's
-archive number and file name are previewed as the pattern is typed; tags keep their colours;
-and the same pages in English and at a tablet's width."""
+"""Administration in a real browser: an administrator adds a user who then signs in; a role is
+created, refused deletion while someone holds it, then deleted; a type's archive number and
+file name are previewed as the pattern is typed, and a changed naming rule applied to its
+documents, as the audit trail then shows; tags keep their colours; and the same pages in
+English and at a tablet's width."""
 
 import datetime
 import re
@@ -10,13 +12,17 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from docket.access import seeds
-from docket.access.models import Level, Team
+from docket.access.models import Level, Member, Role, Team
 from docket.accounts import lockout
 from docket.accounts.preferences import language_set
 from docket.audit.models import AuditEvent
+from docket.customers.services import customer_create
+from docket.documents.catalog import document_type_update
 from docket.documents.models import DocumentType, Tag
+from docket.web.views import admin_naming
 from tests.conftest import user_with_role
 from tests.web.conftest import shot, sign_in
+from tests.web.test_admin_naming import file_contracts
 
 pytestmark = pytest.mark.browser
 PASSWORD = "pw-管理员-12345"
@@ -117,6 +123,46 @@ def test_a_role_is_made_to_require_two_factor_and_a_team_added_under_its_departm
     shot(page, "admin-teams")
 
 
+def test_a_role_is_created_refused_deletion_while_held_and_then_deleted(page, office):
+    sign_in(page, "itadmin", PASSWORD)
+    page.goto("/manage/roles/")
+    page.get_by_role("link", name="新建角色").click()
+    page.get_by_label("名称").fill("法务")
+    page.get_by_label("说明").fill("审核合同，不上传")
+    page.get_by_label("全部客户").check()
+    for permission in ("查看", "下载"):
+        page.get_by_label(permission, exact=True).check()
+    page.get_by_label("审批").check()
+    shot(page, "admin-role-create")
+    page.get_by_role("button", name="创建角色").click()
+    page.get_by_text("角色 法务 已创建。").wait_for()
+    assert page.get_by_text("审核合同，不上传").is_visible()
+    user_with_role("sunli", role="fawu")
+    page.get_by_role("link", name="删除 法务").click()
+    page.get_by_text("仍有 1 个用户担任此角色").wait_for()
+    assert page.get_by_role("button", name="删除角色").count() == 0
+    shot(page, "admin-role-delete-refused")
+    page.get_by_role("link", name="查看担任此角色的用户").click()
+    assert page.get_by_role("link", name="sunli", exact=True).is_visible()
+    assert page.get_by_role("link", name="wangfang", exact=True).count() == 0
+    Member.objects.filter(user__username="sunli").update(role=None)
+    page.goto("/manage/roles/")
+    page.get_by_role("link", name="删除 法务").click()
+    page.get_by_role("button", name="删除角色").click()
+    page.get_by_text("角色 法务 已删除。").wait_for()
+    assert page.get_by_text("审核合同，不上传").count() == 0
+    assert not Role.objects.filter(code="fawu").exists()
+    assert [
+        e.details["change"]
+        for e in AuditEvent.objects.filter(details__has_key="change")
+        .filter(details__change__startswith="role_")
+        .order_by("seq")
+    ] == [
+        "role_created",
+        "role_deleted",
+    ]
+
+
 def test_a_types_number_and_name_are_previewed_as_the_pattern_is_typed(page, office, catalogue):
     sign_in(page, "itadmin", PASSWORD)
     page.goto("/manage/types/")
@@ -140,6 +186,41 @@ def test_a_types_number_and_name_are_previewed_as_the_pattern_is_typed(page, off
     page.get_by_role("link", name="编辑 合同").click()
     page.get_by_role("heading", name="文档类型：合同").wait_for()
     shot(page, "admin-type")
+
+
+def test_a_changed_naming_rule_is_applied_from_the_types_page_and_shows_in_the_trail(
+    page, office, catalogue, monkeypatch
+):
+    monkeypatch.setattr(admin_naming, "REPORT_ROWS", 2)  # to page through three documents
+    contract = DocumentType.objects.get(name="合同")
+    customer = customer_create(actor=None, name="上海ABC贸易有限公司", owner=office)
+    file_contracts(customer, contract, 3)
+    document_type_update(
+        actor=None, document_type=contract, naming_template="{title}_{date:%Y年%m月%d日}"
+    )
+    sign_in(page, "itadmin", PASSWORD)
+    page.goto(f"/manage/types/{contract.pk}/")
+    names = page.locator("#names")
+    names.get_by_role("cell", name="购销合同0_2023年01月01日").wait_for()  # loaded by htmx
+    names.get_by_role("link", name="下一页").click()
+    names.get_by_role("cell", name="购销合同2_2023年01月01日").wait_for()
+    assert page.url.endswith(f"/manage/types/{contract.pk}/")  # swapped in place
+    shot(page, "admin-type-names")
+    names.get_by_role("link", name="执行命名规则…").click()
+    page.get_by_text("将有 3 个文档改名。").wait_for()
+    shot(page, "admin-type-rename")
+    page.get_by_role("button", name="给文档改名").click()
+    page.get_by_text("已给 3 个文档改名。").wait_for()
+    page.locator("#names").get_by_text("此类型的所有文档都已按规则命名。").wait_for()
+    page.goto("/manage/users/")
+    page.get_by_role("link", name="审计日志 itadmin").click()
+    page.get_by_role("heading", name="itadmin 的审计日志").wait_for()
+    assert page.get_by_role("cell", name="执行命名规则：合同").is_visible()
+    page.get_by_label("操作").select_option(label="登录")
+    page.get_by_role("button", name="筛选").click()
+    page.get_by_role("cell", name="登录").first.wait_for()
+    assert page.get_by_role("cell", name="设置变更").count() == 0
+    shot(page, "admin-audit")
 
 
 def test_tags_show_their_colours_and_are_recoloured_in_place(page, office, catalogue):

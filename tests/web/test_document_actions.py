@@ -1,12 +1,14 @@
 """The document page's actions: a new version and its side-by-side compare (in Chinese),
-restore, check-out and check-in, and grants on the document."""
+restore, check-out and check-in (and the details read-only under another's lock), and grants
+on the document."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from docket.access.models import Grant, Permission, Team
 from docket.audit.models import AuditEvent
-from docket.documents.models import Version
+from docket.documents.models import Checkout, Tag, Version
 from docket.web.views.document_compare import mark_words, side_by_side
 from tests.web.test_document_page import CONTRACT_TEXT, Office, make_office
 
@@ -114,6 +116,55 @@ def test_a_manager_may_force_the_check_in_of_someone_elses_lock(client, office):
     assert forced.details == {"forced": True}
     response = client.post(f"/documents/{office.document.id}/checkin/")
     assert response.status_code == 409 and "此文档没有被检出" in response.content.decode()
+
+
+def test_while_someone_else_holds_the_check_out_the_details_are_read_only_and_say_by_whom(
+    client, office
+):
+    client.force_login(office.manager)
+    client.post(f"/documents/{office.document.id}/checkout/", {"hours": 8})
+    lock = Checkout.objects.get(document=office.document)
+    since = timezone.localtime(lock.checked_out_at).strftime("%Y-%m-%d %H:%M")
+    page = client.get(f"/documents/{office.document.id}/").content.decode()
+    assert f'href="/documents/{office.document.id}/edit/"' in page  # the holder still edits
+
+    client.force_login(office.archivist)  # may edit, but it is locked
+    page = client.get(f"/documents/{office.document.id}/").content.decode()
+    assert f"只读：chenjing 自 {since} 起已检出此文档" in page
+    assert f'href="/documents/{office.document.id}/edit/"' not in page
+    assert "tag-add" not in page and "tag-remove" not in page
+    url = f"/documents/{office.document.id}/edit/"
+    response = client.get(url)
+    assert response.status_code == 423 and 'class="edit-form"' not in response.content.decode()
+    assert "chenjing 已检出此文档，至" in response.content.decode()
+    card = client.get(url, HTTP_HX_REQUEST="true")  # a page gone stale: the card, read-only
+    assert card.status_code == 200 and "只读：chenjing" in card.content.decode()
+    assert 'class="edit-form"' not in card.content.decode()
+
+
+def test_a_document_checked_out_by_someone_else_refuses_their_edits_and_tags(client, office):
+    client.force_login(office.manager)
+    client.post(f"/documents/{office.document.id}/checkout/", {"hours": 8})
+    client.force_login(office.archivist)
+    data = {
+        "title": "购销合同（改）",
+        "customer": office.customer.id,
+        "document_type": office.document.document_type_id,
+        "status": "active",
+    }
+    response = client.post(f"/documents/{office.document.id}/edit/", data)
+    assert response.status_code == 423
+    assert "chenjing 已检出此文档，至" in response.content.decode()
+    response = client.post(f"/documents/{office.document.id}/tags/", {"name": "加急"})
+    assert response.status_code == 423 and not Tag.objects.filter(name="加急").exists()
+    office.document.refresh_from_db()
+    assert office.document.title == "购销合同"
+
+    client.force_login(office.manager)  # the holder may
+    response = client.post(f"/documents/{office.document.id}/edit/", data)
+    assert response.status_code == 302
+    office.document.refresh_from_db()
+    assert office.document.title == "购销合同（改）"
 
 
 def test_a_manager_gives_and_removes_a_grant_and_a_sales_user_only_reads_them(client, office):

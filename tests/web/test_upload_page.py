@@ -3,6 +3,7 @@ state polled until it is final, suggestions accepted or corrected, and refusals 
 nothing. Django test client first, then the real browser with the real OCR engine."""
 
 import base64
+import datetime
 import io
 import re
 
@@ -14,13 +15,14 @@ from django.test.utils import CaptureQueriesContext
 from docket.access import seeds
 from docket.access import services as access_services
 from docket.access.models import Permission, Team
+from docket.accounts.preferences import language_set
 from docket.customers.services import customer_create
 from docket.demo.pdfgen import make_pdf
-from docket.documents.models import Document, DocumentType
+from docket.documents.models import Checkout, Document, DocumentType
 from docket.ingest.models import IngestJob, MatchRule
 from docket.ingest.scanner import render_page
 from docket.ingest.services import ingest_submit
-from tests.conftest import named_file, user_with_role
+from tests.conftest import client_for, named_file, user_with_role
 from tests.ingest import samples
 from tests.web.conftest import shot, sign_in
 
@@ -110,7 +112,9 @@ def test_the_page_offers_defaults_a_drop_zone_and_a_labelled_file_input(sales, a
     page = signed_in(sales).get("/upload/").content.decode()
     assert '<label for="upload-files"' in page and 'type="file" name="files" multiple' in page
     assert 'id="drop-zone"' in page
-    assert f'<option value="{abc.id}">上海ABC贸易有限公司</option>' in page
+    # the customer: a picker (typed, then chosen), not a list of every customer
+    assert 'id="upload-customer"' in page and 'role="combobox"' in page
+    assert 'name="customer" value=""' in page and "上海ABC贸易有限公司" not in page
     assert f'<option value="{contract.id}">合同</option>' in page
     assert "web/upload.js" in page and "<script>" not in page and 'style="' not in page
 
@@ -286,7 +290,7 @@ def test_a_job_waiting_for_review_shows_its_suggestions_with_their_scores(
     assert re.search(r"上海ABC贸易有限公司 <span class=\"score\">75%</span>", row)
     assert re.search(r"会议纪要 <span class=\"score\">100%</span>", row)
     # the best suggestions are chosen in the form, so accepting them is one click
-    assert f'<option value="{abc.id}" selected>上海ABC贸易有限公司 (75%)</option>' in row
+    assert 'value="上海ABC贸易有限公司"' in row and f'name="customer" value="{abc.id}"' in row
     assert f'<option value="{minutes_type.id}" selected>会议纪要 (100%)</option>' in row
 
 
@@ -360,12 +364,69 @@ def test_a_failed_job_shows_its_reason_and_can_be_tried_again(sales, run_tasks):
     client = signed_in(sales)
     row = client.get(f"/upload/jobs/{job.id}/").content.decode()
     assert "失败" in row and "重试" in row
-    job.refresh_from_db()
-    assert job.reason and job.reason[:20] in row
+    assert "PDF 文件不完整：缺少文件结束标记" in row  # the reason, in the user's language
     answer = client.post(f"/upload/jobs/{job.id}/retry/", **HTMX)
     assert answer.status_code == 200 and 'hx-trigger="every 1s"' in answer.content.decode()
     job.refresh_from_db()
     assert job.state == IngestJob.State.QUEUED and job.attempts == 1
+
+
+@pytest.mark.django_db
+def test_a_damaged_pdfs_reason_is_shown_in_the_users_language(sales, run_tasks):
+    data = samples.pdf([["购销合同"]])
+    job = submit(sales, data[:200] + b"\x00garbage\x00" * 200 + data[-100:], "购销合同.pdf")
+    run_tasks()
+    job.refresh_from_db()
+    detail = job.reason.removeprefix("the PDF is damaged: ")
+    assert detail and detail != job.reason
+    client = signed_in(sales)
+    chinese = client.get(f"/upload/jobs/{job.id}/").content.decode()
+    assert f"PDF 文件已损坏：{detail}" in chinese and 'lang="en"' not in chinese
+    language_set(user=sales, language="en")
+    english = client.get(f"/upload/jobs/{job.id}/").content.decode()
+    assert f"the PDF is damaged: {detail}" in english and "PDF 文件已损坏" not in english
+
+
+@pytest.mark.django_db
+def test_retrying_a_job_that_is_done_is_refused_naming_its_state_in_chinese(
+    sales, abc, contract, run_tasks
+):
+    job = submit(sales, make_pdf(CONTRACT), "购销合同.pdf", customer=abc, document_type=contract)
+    run_tasks()
+    answer = signed_in(sales).post(f"/upload/jobs/{job.id}/retry/", **HTMX)
+    assert answer.status_code == 409
+    assert "只有失败或等待处理的任务可以重试（该任务状态：已完成）" in answer.content.decode()
+    api = client_for(sales).post(f"/api/ingest/{job.id}/retry/", {}, format="json")
+    assert api.json()["error"]["message"] == (
+        "only a failed or waiting job can be retried (this one is done)"
+    )
+
+
+@pytest.mark.django_db
+def test_correcting_a_document_another_user_has_checked_out_names_the_holder_in_chinese(
+    teams, abc, xyz, contract, run_tasks
+):
+    manager = user_with_role("chenjing", role="manager", password=PASSWORD, team=teams[0])
+    holder = user_with_role("zhangwei", role="manager", team=teams[0])
+    job = submit(manager, make_pdf(CONTRACT), "合同.pdf", customer=abc, document_type=contract)
+    run_tasks()
+    job.refresh_from_db()
+    until = datetime.datetime(2099, 1, 1, 2, 0, tzinfo=datetime.UTC)
+    Checkout.objects.create(document=job.document, user=holder, expires_at=until)
+    client = signed_in(manager)
+    correction = {"customer": xyz.id, "type": contract.id, "tags": "已核对"}
+    answer = client.post(f"/upload/jobs/{job.id}/correct/", correction, **HTMX)
+    assert answer.status_code == 423
+    assert "已被 zhangwei 检出，至 2099-01-01 02:00（UTC）" in answer.content.decode()
+    language_set(user=manager, language="en")
+    english = client.post(f"/upload/jobs/{job.id}/correct/", correction, **HTMX)
+    assert "checked out by zhangwei until 2099-01-01 02:00 UTC" in english.content.decode()
+    api = client_for(manager).patch(
+        f"/api/documents/{job.document.id}/", {"title": "新标题"}, format="json"
+    )
+    assert api.status_code == 423
+    assert api.json()["error"]["message"] == "checked out by zhangwei until 2099-01-01 02:00"
+    assert Document.objects.get().customer == abc
 
 
 @pytest.mark.django_db
@@ -536,7 +597,8 @@ def test_an_empty_file_shows_its_error_while_the_other_is_filed(
     page = page_expecting_refusals
     sign_in(page, "wangfang", PASSWORD)
     page.goto("/upload/")
-    page.get_by_label("客户", exact=True).select_option(label="上海ABC贸易有限公司")
+    page.get_by_role("combobox", name="客户").fill("shabc")
+    page.get_by_role("option", name=re.compile("上海ABC贸易有限公司")).click()
     page.get_by_label("类型").select_option(label="合同")
     page.get_by_label("选择文件").set_input_files(
         [
@@ -570,7 +632,8 @@ def test_a_job_needing_review_is_corrected_and_filed_to_the_chosen_customer_and_
     row.locator(".badge.state-needs_review").wait_for(timeout=60_000)
     assert row.locator(".suggestion", has_text="上海ABC贸易有限公司").inner_text().endswith("75%")
     shot(page, "upload-review")
-    row.get_by_label("客户").select_option(label="北京XYZ科技有限公司")
+    row.get_by_role("combobox", name="客户").fill("北京XYZ")
+    row.get_by_role("option", name=re.compile("北京XYZ科技有限公司")).click()
     row.get_by_label("类型").select_option(label="合同")
     row.get_by_label("标签").fill("续签，重要")
     row.get_by_role("button", name="确认并归档").click()

@@ -13,58 +13,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from docket.access import rules, services
-from docket.access.models import Capability, Grant, Level, Member, Permission, Role, Scope, Team
+from docket.access.models import Capability, Grant, Member, Permission, Role, Team
+from docket.access.serializers import (
+    GrantSerializer,
+    MemberSerializer,
+    RoleSerializer,
+    TeamSerializer,
+)
 from docket.customers.models import Customer
 from docket.documents.models import Document
 from docket.documents.selectors import document_get
-
-
-class RoleSerializer(serializers.ModelSerializer):
-    scope = serializers.ChoiceField(choices=Scope.choices)
-    permissions = serializers.ListField(child=serializers.ChoiceField(Permission.choices))
-    capabilities = serializers.ListField(child=serializers.ChoiceField(Capability.choices))
-
-    class Meta:
-        model = Role
-        fields = ["id", "code", "name", "description", "scope", "permissions", "capabilities"]
-        fields += ["requires_2fa"]
-
-
-class TeamSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Team
-        fields = ["id", "name", "parent"]
-
-
-class MemberSerializer(serializers.ModelSerializer):
-    username = serializers.CharField(source="user.username", read_only=True)
-    clearance = serializers.ChoiceField(choices=Level.choices, required=False)
-
-    class Meta:
-        model = Member
-        fields = ["id", "user", "username", "role", "team", "clearance"]
-
-
-class GrantSerializer(serializers.ModelSerializer):
-    permission = serializers.ChoiceField(choices=Permission.choices)
-    user = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.all(), required=False, allow_null=True
-    )
-    team = serializers.PrimaryKeyRelatedField(
-        queryset=Team.objects.all(), required=False, allow_null=True
-    )
-    customer = serializers.PrimaryKeyRelatedField(
-        queryset=Customer.objects.all(), required=False, allow_null=True
-    )
-    document = serializers.PrimaryKeyRelatedField(
-        queryset=Document.objects.all(), required=False, allow_null=True
-    )
-
-    class Meta:
-        model = Grant
-        fields = ["id", "permission", "user", "team", "customer", "document", "granted_by"]
-        fields += ["created_at"]
-        read_only_fields = ["granted_by", "created_at"]
 
 
 class CatalogWritesMixin:
@@ -86,17 +44,25 @@ class AdministrationViewSet(viewsets.ModelViewSet):
 
 
 class RoleViewSet(AdministrationViewSet):
-    """The seeded roles, edited (never created or deleted here: members hold them)."""
+    """Roles: created, edited, and deleted while no one holds them (never the seeded ones)."""
 
     serializer_class = RoleSerializer
     queryset = Role.objects.all()
-    http_method_names = ["get", "patch", "put", "head", "options"]
+    http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
+
+    def perform_create(self, serializer: RoleSerializer) -> None:
+        serializer.instance = services.role_create(
+            actor=self.request.user, **serializer.validated_data
+        )
 
     def perform_update(self, serializer: RoleSerializer) -> None:
         fields = {k: v for k, v in serializer.validated_data.items() if k != "code"}
         serializer.instance = services.role_update(
             actor=self.request.user, role=serializer.instance, **fields
         )
+
+    def perform_destroy(self, instance: Role) -> None:
+        services.role_delete(actor=self.request.user, role=instance)
 
 
 class TeamViewSet(AdministrationViewSet):

@@ -2,10 +2,14 @@
 Each needs the `manage_users` capability, or `manage` permission on the target for grants
 (`share` on a document lets its holder share that document to view or download)."""
 
+import re
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.text import slugify
 
-from docket.access import rules
+from docket.access import rules, seeds
 from docket.access.models import (
     Capability,
     Grant,
@@ -19,6 +23,7 @@ from docket.access.models import (
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
 from docket.core.errors import Conflict, InvalidInput
+from docket.customers.pinyin import name_pinyin
 
 UNSET = object()
 
@@ -158,6 +163,8 @@ def _record_grant(actor: AbstractBaseUser | None, grant: Grant, change: str) -> 
     )
 
 
+# The seeded roles (seeds.py): they may be edited, not deleted.
+BUILT_IN_ROLES = frozenset(str(role["code"]) for role in seeds.ROLES)
 ROLE_FIELDS = ("name", "description", "scope", "permissions", "capabilities", "requires_2fa")
 # Without one of these a role's members could no longer change roles (see role_update).
 ADMINISTERING = frozenset({Capability.MANAGE_USERS, Capability.FULL_CONTROL})
@@ -186,6 +193,71 @@ def role_update(*, actor: AbstractBaseUser | None, role: Role, **fields: object)
     changed = sorted(key for key in values if before[key] != getattr(role, key))
     _record(actor, change="role_updated", role=role.code, fields=changed)
     return role
+
+
+@transaction.atomic
+def role_create(
+    *,
+    actor: AbstractBaseUser | None,
+    name: str,
+    code: str = "",
+    description: str = "",
+    scope: str = Scope.OWN,
+    permissions: Iterable[str] = (),
+    capabilities: Iterable[str] = (),
+    requires_2fa: bool = False,
+) -> Role:
+    """A new role, with the same fields as role_update. Its code (how the API and the seeds
+    name roles) is made from the name's pinyin when none is given: 法务 → fawu."""
+    rules.check_capability(actor, Capability.MANAGE_USERS)
+    values = _role_values(
+        {
+            "name": name,
+            "description": description,
+            "scope": scope,
+            "permissions": list(permissions),
+            "capabilities": list(capabilities),
+            "requires_2fa": requires_2fa,
+        }
+    )
+    if Role.objects.filter(name=values["name"]).exists():
+        raise Conflict(f"a role named {values['name']!r} exists", field="name")
+    role = Role(code=_role_code(code.strip(), str(values["name"])), **values)
+    role.save()
+    _record(actor, change="role_created", role=role.code, name=role.name)
+    return role
+
+
+def _role_code(given: str, name: str) -> str:
+    if given:
+        if not re.fullmatch(r"[-a-zA-Z0-9_]{1,40}", given):
+            raise InvalidInput("a role code is up to 40 letters, digits, - and _", field="code")
+        if Role.objects.filter(code=given).exists():
+            raise Conflict(f"a role coded {given!r} exists", field="code")
+        return given
+    base = (slugify(name_pinyin(name)[0]) or "role")[:34]
+    taken = set(Role.objects.filter(code__startswith=base).values_list("code", flat=True))
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}-{n}", n + 1
+    return code
+
+
+@transaction.atomic
+def role_delete(*, actor: AbstractBaseUser | None, role: Role) -> None:
+    """Delete a role no one holds. The seeded roles stay: the installation, its tests and
+    its documentation name them (edit them instead)."""
+    rules.check_capability(actor, Capability.MANAGE_USERS)
+    if role.code in BUILT_IN_ROLES:
+        raise Conflict(f"{role.name} is a built-in role and cannot be deleted", field="role")
+    holders = Member.objects.filter(role=role).count()
+    if holders:
+        raise Conflict(
+            f"{holders} user(s) still hold the role {role.name}; give them another role first",
+            field="members",
+        )
+    _record(actor, change="role_deleted", role=role.code, name=role.name)
+    role.delete()
 
 
 def _role_values(fields: dict[str, object]) -> dict[str, object]:

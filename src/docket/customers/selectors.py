@@ -3,7 +3,21 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 
 from docket.access.models import Permission
@@ -32,6 +46,32 @@ def visible_customers(
     """Every read of customers that a page or API shows goes through here, so that the
     access rules (docket.access.rules) apply in one place."""
     return Customer.objects.filter(customers_q(user, permission))
+
+
+def customers_for_text(
+    customers: QuerySet[Customer], text: str, *, limit: int = 20
+) -> list[Customer]:
+    """Up to `limit` of these customers that text may mean (customers_matching), the ones
+    whose name or code is exactly the text first (`exact` on each), then by name; without
+    text, the first by name. Merged customers are left out. One query."""
+    text = " ".join((text or "").split())
+    customers = customers.exclude(status=Customer.Status.MERGED).only("id", "name", "code")
+    if not text:
+        return list(customers.annotate(exact=Value(False)).order_by("name", "id")[:limit])
+    named = Q(name=text) | Q(code__iexact=text)
+    exact = Case(When(named, then=Value(True)), default=Value(False), output_field=BooleanField())
+    matching = customers.filter(id__in=customers_matching(text).values("id")).annotate(exact=exact)
+    return list(matching.order_by("-exact", "name", "id")[:limit])
+
+
+def customer_suggestions(
+    *, user: AbstractBaseUser, text: str, permission: str = Permission.VIEW, limit: int = 20
+) -> list[Customer]:
+    """What a customer picker offers for the typed text: customers the user may see (or,
+    with permission=upload, file documents to) that the text may mean."""
+    return customers_for_text(
+        visible_customers(user=user, permission=permission), text, limit=limit
+    )
 
 
 def visible_document_count(user: AbstractBaseUser) -> Coalesce:

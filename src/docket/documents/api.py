@@ -3,6 +3,7 @@
 import dataclasses
 import datetime
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.utils.dateparse import parse_date
@@ -168,11 +169,12 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         body = DocumentUpdateSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         fields = dict(body.validated_data)
-        if "tags" in fields:
-            fields["tags"] = [
-                catalog.tag_get_or_create(actor=request.user, name=n) for n in fields["tags"]
-            ]
-        services.document_update(actor=request.user, document=document, **fields)
+        with transaction.atomic():  # a refused edit (checked out by another) makes no new tags
+            if "tags" in fields:
+                fields["tags"] = [
+                    catalog.tag_get_or_create(actor=request.user, name=n) for n in fields["tags"]
+                ]
+            services.document_update(actor=request.user, document=document, **fields)
         return Response(document_detail_data(self._document(pk, content=False)))
 
     @extend_schema(responses={204: None})
@@ -363,7 +365,9 @@ class DocumentTypeViewSet(
     def apply_naming(self, request: Request, pk: str) -> Response:
         """Rename this type's documents under its current rule (numbered on conflicts)."""
         dry_run = request.query_params.get("dry_run", "").lower() in {"1", "true", "yes"}
-        changes = naming.apply_rule(self.get_object(), dry_run=dry_run)
+        changes = naming.naming_rule_apply(
+            actor=request.user, document_type=self.get_object(), dry_run=dry_run
+        ).changes
         return Response(
             RenameSerializer([{"old": o, "new": n} for o, n in changes], many=True).data
         )

@@ -1,6 +1,6 @@
 """Check-out (检出) and check-in (检入): a lock while one person edits a document. Others cannot
-add versions, restore or delete until it is checked in or expires; a permission allows a forced
-check-in."""
+add versions, restore, change its details or tags, or delete it until it is checked in or
+expires (services._check_not_locked_by_other); a permission allows a forced check-in."""
 
 import datetime
 
@@ -8,11 +8,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop as _
 
 from docket.access.models import Permission
 from docket.access.rules import may_document
 from docket.audit.models import AuditEvent
 from docket.core.errors import Conflict, Forbidden, InvalidInput, Locked
+from docket.core.notices import Notice
 from docket.documents.models import Checkout, Document
 from docket.documents.services import record
 
@@ -25,17 +27,25 @@ def active_checkout(document: Document) -> Checkout | None:
     )
 
 
+def holder(lock: Checkout) -> dict[str, str]:
+    """Who holds the lock and until when, as a refusal names them (UTC: the API's sentence
+    has always given the time so)."""
+    return {"user": str(lock.user), "until": f"{lock.expires_at:%Y-%m-%d %H:%M}"}
+
+
 @transaction.atomic
 def document_checkout(
     *, actor: AbstractBaseUser, document: Document, hours: float | None = None, note: str = ""
 ) -> Checkout:
     hours = settings.CHECKOUT_DEFAULT_HOURS if hours is None else hours
     if not 0 < hours <= 24 * 30:
-        raise InvalidInput("a check-out lasts between a minute and 30 days", field="hours")
+        raise InvalidInput(
+            Notice(_("a check-out lasts between a minute and 30 days")), field="hours"
+        )
     Document.objects.select_for_update().filter(pk=document.pk).first()
     lock = active_checkout(document)
     if lock is not None and lock.user_id != actor.pk:
-        raise Locked(f"already checked out by {lock.user} until {lock.expires_at:%Y-%m-%d %H:%M}")
+        raise Locked(Notice(_("already checked out by %(user)s until %(until)s"), **holder(lock)))
     Checkout.objects.filter(document=document).delete()  # an expired lock, or renewing one's own
     lock = Checkout.objects.create(
         document=document,
@@ -51,10 +61,12 @@ def document_checkout(
 def document_checkin(*, actor: AbstractBaseUser, document: Document, force: bool = False) -> None:
     lock = active_checkout(document)
     if lock is None:
-        raise Conflict("this document is not checked out")
+        raise Conflict(Notice(_("this document is not checked out")))
     if lock.user_id != actor.pk:
         if not force:
-            raise Locked(f"checked out by {lock.user}; only they can check it in")
+            raise Locked(
+                Notice(_("checked out by %(user)s; only they can check it in"), user=str(lock.user))
+            )
         if not may_document(actor, Permission.MANAGE, document.pk):
             raise Forbidden("you may not force a check-in")
     lock.delete()

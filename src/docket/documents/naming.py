@@ -4,20 +4,30 @@ is stored and downloaded under, e.g. {customer}_{type}_{date:%Y%m%d} gives
 
 A document's rule-made stem is kept on it (`Document.file_stem`), unique within its customer:
 a second 上海ABC贸易有限公司_合同_20230101 becomes …_20230101_2. The extension comes from the
-version being served. Changing a rule changes nothing until it is applied (`apply_rule`),
-so names people have seen do not move under them."""
+version being served. Changing a rule changes nothing until it is applied
+(`naming_rule_apply`, audited), so names people have seen do not move under them. `off_rule`
+lists the documents applying would rename; `nonconforming` those uploaded under names off
+the rule (what `docket naming report` prints)."""
 
 import datetime
+import re
 import string
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
+from docket.access.models import Capability
+from docket.access.rules import check_capability
+from docket.audit.models import AuditEvent
+from docket.audit.services import audit_record
 from docket.documents.filenames import MAX_NAME_BYTES, extension_of, safe_filename
 from docket.documents.models import Document, DocumentType
 
 FIELDS = {"customer", "type", "date", "title", "archive_number"}
+NUMBER = re.compile(r"[1-9][0-9]*")  # a conflict's suffix: _2, _3 …
 STEM_BYTES = MAX_NAME_BYTES - 20  # room for a numbered suffix and an extension
 
 
@@ -42,23 +52,41 @@ def rule_stem(document: Document) -> str:
 def assign_file_stem(document: Document) -> str:
     """Give the document its rule-made stem, numbered if another of the customer's documents
     has it. Call inside the transaction that saves the document."""
-    base = rule_stem(document)
-    taken = set(
-        Document.all_objects.filter(customer_id=document.customer_id, file_stem__startswith=base)
-        .exclude(pk=document.pk)
-        .values_list("file_stem", flat=True)
-    )
-    stem, n = base, 2
-    while stem in taken:
-        stem, n = f"{base}_{n}", n + 1
+    stem = _numbered(document, rule_stem(document))
     document.file_stem = stem
     Document.all_objects.filter(pk=document.pk).update(file_stem=stem)
     return stem
 
 
-def _follows(stem: str, base: str) -> bool:
-    """Whether a stem is the rule's, or the rule's with a numbered suffix."""
-    return stem == base or (stem.startswith(f"{base}_") and stem[len(base) + 1 :].isdigit())
+def _numbered(
+    document: Document, base: str, moved: dict[int, tuple[int, str]] | None = None
+) -> str:
+    """`base`, or base_2, base_3 … if another of the customer's documents has it. `moved`
+    holds stems given in a run not (yet) written: {document id: (customer id, stem)}."""
+    moved = moved or {}
+    rows = (
+        Document.all_objects.filter(customer_id=document.customer_id, file_stem__startswith=base)
+        .exclude(pk=document.pk)
+        .values_list("pk", "file_stem")
+    )
+    taken = {stem for pk, stem in rows if pk not in moved}
+    taken |= {stem for customer, stem in moved.values() if customer == document.customer_id}
+    stem, n = base, 2
+    while stem in taken:
+        stem, n = f"{base}_{n}", n + 1
+    return stem
+
+
+def _follows(document: Document, base: str) -> bool:
+    """Whether the document's stem is the rule's, or the rule's numbered because another of
+    its customer's documents had it. A number never exceeds the customer's count of
+    documents (`customer_documents`, from _scan): so the date at the end of a name made by
+    {customer}_{type}_{date:%Y%m%d} is no number once the rule is {customer}_{type}."""
+    stem = document.file_stem
+    if stem == base:
+        return True
+    suffix = stem[len(base) + 1 :] if stem.startswith(f"{base}_") else ""
+    return bool(NUMBER.fullmatch(suffix)) and 2 <= int(suffix) <= document.customer_documents
 
 
 def download_name(document: Document, *, original_name: str) -> str:
@@ -110,17 +138,118 @@ def nonconforming(documents: QuerySet[Document]) -> list[NameReport]:
     return found
 
 
-def apply_rule(document_type: DocumentType, *, dry_run: bool = False) -> list[tuple[str, str]]:
-    """Re-make the stems of a type's documents under its current rule. Returns (old, new)."""
-    changes = []
-    with transaction.atomic():
-        documents = Document.all_objects.filter(document_type=document_type)
-        for document in _with_first_version(documents).order_by("id"):
-            if _follows(document.file_stem, rule_stem(document)):
-                continue
-            old = document.file_stem
-            new = old if dry_run else assign_file_stem(document)
-            changes.append((old, rule_stem(document) if dry_run else new))
-        if dry_run:
-            transaction.set_rollback(True)
-    return changes
+# Documents read a batch at a time when a whole type is gone through (keyset on id).
+SCAN_BATCH = 1000
+SCAN_FIELDS = ("file_stem", "title", "document_date", "created_at", "archive_number")
+SCAN_FIELDS += ("deleted_at", "customer", "customer__name", "document_type")
+SCAN_FIELDS += ("document_type__name", "document_type__naming_template")
+
+
+@dataclass(frozen=True)
+class OffRule:
+    documents: list[Document]
+    next_after: int | None  # the id to go on from; None when there are no more
+
+
+@dataclass(frozen=True)
+class Rename:
+    document_id: int
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Renaming:
+    renames: list[Rename]
+    more: bool  # stopped at the limit with documents still off the rule
+
+    @property
+    def changes(self) -> list[tuple[str, str]]:
+        return [(r.old, r.new) for r in self.renames]
+
+
+def _scan(documents: QuerySet[Document], *, after: int = 0) -> Iterator[Document]:
+    """The documents in id order past `after`, with what rule_stem reads, a batch at a time,
+    so a type with 100,000 documents never sits in memory at once."""
+    ordered = documents.select_related("customer", "document_type").only(*SCAN_FIELDS)
+    ordered = ordered.order_by("id")
+    while True:
+        batch = list(ordered.filter(id__gt=after)[:SCAN_BATCH])
+        customers = {document.customer_id for document in batch}
+        counts = dict(
+            Document.all_objects.filter(customer_id__in=customers)
+            .values("customer_id")
+            .annotate(n=Count("id"))
+            .values_list("customer_id", "n")
+        )
+        for document in batch:
+            document.customer_documents = counts.get(document.customer_id, 0)  # type: ignore[attr-defined]
+        yield from batch
+        if len(batch) < SCAN_BATCH:
+            return
+        after = batch[-1].id
+
+
+def off_rule(documents: QuerySet[Document], *, after: int = 0, limit: int) -> OffRule:
+    """Up to `limit` of the documents whose name (file_stem) the rule would change, in id
+    order past `after`: those a rule changed since they were named, and any never named."""
+    found: list[Document] = []
+    for document in _scan(documents, after=after):
+        if _follows(document, rule_stem(document)):
+            continue
+        if len(found) == limit:
+            return OffRule(found, next_after=found[-1].id)
+        found.append(document)
+    return OffRule(found, next_after=None)
+
+
+def count_off_rule(documents: QuerySet[Document]) -> int:
+    return sum(not _follows(d, rule_stem(d)) for d in _scan(documents))
+
+
+def _rename(documents: QuerySet[Document], *, limit: int | None, write: bool) -> Renaming:
+    """Give the documents off the rule their rule-made stems, in id order, numbered on
+    conflicts exactly as applying would (a dry run, `write=False`, only works them out)."""
+    renames: list[Rename] = []
+    moved: dict[int, tuple[int, str]] = {}
+    for document in _scan(documents):
+        base = rule_stem(document)
+        if _follows(document, base):
+            continue
+        if limit is not None and len(renames) == limit:
+            return Renaming(renames, more=True)
+        stem = _numbered(document, base, moved)
+        if write:
+            Document.all_objects.filter(pk=document.pk).update(file_stem=stem)
+        moved[document.pk] = (document.customer_id, stem)
+        renames.append(Rename(document.pk, document.file_stem, stem))
+    return Renaming(renames, more=False)
+
+
+@transaction.atomic
+def naming_rule_apply(
+    *,
+    actor: AbstractBaseUser | None,
+    document_type: DocumentType,
+    dry_run: bool = False,
+    limit: int | None = None,
+) -> Renaming:
+    """Rename a type's documents (trashed ones too) under its current rule, at most `limit`
+    of them, first ids first; recorded in the audit trail. Needs `manage_catalog`. A dry run
+    changes and records nothing and says what applying would do."""
+    check_capability(actor, Capability.MANAGE_CATALOG)
+    documents = Document.all_objects.filter(document_type=document_type)
+    renaming = _rename(documents, limit=limit, write=not dry_run)
+    if not dry_run:
+        audit_record(
+            action=AuditEvent.Action.SETTINGS_CHANGE,
+            actor=actor,
+            details={
+                "change": "naming_rule_applied",
+                "document_type": document_type.name,
+                "rule": document_type.naming_template,
+                "renamed": len(renaming.renames),
+                "more": renaming.more,
+            },
+        )
+    return renaming

@@ -15,12 +15,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop as _
 
 from docket.access.models import Permission
 from docket.access.rules import check_customer
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
 from docket.core.errors import Conflict, InvalidInput, Locked, NotFound
+from docket.core.notices import Notice
 from docket.customers.models import Customer
 from docket.documents.filenames import escape_original_name
 from docket.documents.models import (
@@ -102,7 +104,8 @@ def _check_upload_to(actor: AbstractBaseUser | None, customer: Customer) -> None
     check_customer(actor, Permission.UPLOAD, customer)
     if customer.status == Customer.Status.MERGED:
         raise InvalidInput(
-            "this customer was merged into another; file under that one", field="customer"
+            Notice(_("this customer was merged into another; file under that one")),
+            field="customer",
         )
 
 
@@ -197,7 +200,9 @@ def _version_create(
                 restored_from=restored_from,
             )
     except IntegrityError as exc:
-        raise Conflict("another version was added at the same moment; try again") from exc
+        raise Conflict(
+            Notice(_("another version was added at the same moment; try again"))
+        ) from exc
 
 
 def _set_text_or_queue(version: Version, text: str | None) -> None:
@@ -218,11 +223,13 @@ def _set_text_or_queue(version: Version, text: str | None) -> None:
 
 
 def _check_not_locked_by_other(document: Document, actor: AbstractBaseUser | None) -> None:
-    from docket.documents.checkout import active_checkout
+    """While someone holds the check-out, only they change the document: its versions, its
+    details and tags, its place in the trash (a forced check-in frees it for others)."""
+    from docket.documents.checkout import active_checkout, holder
 
     lock = active_checkout(document)
     if lock is not None and (actor is None or lock.user_id != actor.pk):
-        raise Locked(f"checked out by {lock.user} until {lock.expires_at:%Y-%m-%d %H:%M}")
+        raise Locked(Notice(_("checked out by %(user)s until %(until)s"), **holder(lock)))
 
 
 def version_add(
@@ -283,7 +290,11 @@ def version_restore(
     if old is None:
         raise NotFound(f"document {document.archive_number} has no version {number}")
     if not get_blob_store().exists(old.sha256):
-        raise Conflict(f"the file of version {number} is missing from the blob store")
+        raise Conflict(
+            Notice(
+                _("the file of version %(number)s is missing from the blob store"), number=number
+            )
+        )
     version = _version_create(
         actor=actor,
         document=document,
@@ -309,10 +320,16 @@ def document_update(
 ) -> Document:
     unknown = set(fields) - set(DOCUMENT_EDITABLE_FIELDS) - {"tags"}
     if unknown:
-        raise InvalidInput(f"these fields cannot be edited: {', '.join(sorted(unknown))}")
+        raise InvalidInput(
+            Notice(
+                _("these fields cannot be edited: %(fields)s"), fields=", ".join(sorted(unknown))
+            )
+        )
+    Document.objects.select_for_update().filter(pk=document.pk).first()  # as check-out does
+    _check_not_locked_by_other(document, actor)
     tags = fields.pop("tags", None)
     if "title" in fields and not (fields["title"] or "").strip():
-        raise InvalidInput("a document needs a title", field="title")
+        raise InvalidInput(Notice(_("a document needs a title")), field="title")
     for key, value in fields.items():
         setattr(document, key, value)
     document.save()
@@ -341,7 +358,7 @@ def document_delete(*, actor: AbstractBaseUser | None, document: Document) -> Do
 @transaction.atomic
 def document_restore_from_trash(*, actor: AbstractBaseUser | None, document: Document) -> Document:
     if document.deleted_at is None:
-        raise Conflict("this document is not in the trash")
+        raise Conflict(Notice(_("this document is not in the trash")))
     document.deleted_at = None
     document.deleted_by = None
     document.save(update_fields=["deleted_at", "deleted_by", "updated_at"])

@@ -17,6 +17,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "may_administer": any(
             rules.has_capability(user, capability)
-            for capability in (Capability.MANAGE_USERS, Capability.MANAGE_CATALOG)
+            for capability in (
+                Capability.MANAGE_USERS,
+                Capability.MANAGE_CATALOG,
+                Capability.VIEW_AUDIT,
+            )
         ),
     }

@@ -5,6 +5,7 @@ from django.urls import path
 from docket.web.views import (
     administration,
     auth,
+    customer_picker,
     customers,
     dashboard,
     document_page,
@@ -23,6 +24,7 @@ urlpatterns = [
     path("documents/", documents.documents_view, name="documents"),
     *document_page.urlpatterns,
     *customers.urlpatterns,
+    *customer_picker.urlpatterns,
     *upload.urlpatterns,
     *administration.urlpatterns,
 ]

@@ -1,9 +1,9 @@
-"""Administration of who may do what (`manage_users`): users, roles and teams.
+"""Administration of who may do what (`manage_users`): users and teams.
 
 Writes go through docket.accounts.services (user_create, user_deactivate, user_activate,
-account_unlock) and docket.access.services (member_set, role_update, team_create,
-team_update), the same as /api/access/* and /api/auth/unlock/; each records an audit event.
-Password and two-factor resets are in admin_users.py, which this module includes.
+account_unlock) and docket.access.services (member_set, team_create, team_update), the same
+as /api/access/* and /api/auth/unlock/; each records an audit event. Password and two-factor
+resets are in admin_users.py, which this module includes; roles are in admin_roles.py.
 """
 
 from typing import Any
@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from docket.access import services as access_services
-from docket.access.models import Capability, Level, Member, Permission, Role, Scope, Team
+from docket.access.models import Capability, Level, Member, Role, Team
 from docket.accounts import services as account_services
+from docket.audit.selectors import can_read_audit
 from docket.core.errors import DocketError, NotFound
 from docket.web.views.administration import form_refusal, page, requires
 
@@ -32,9 +33,6 @@ USERS_PER_PAGE = 50
 REFUSALS = {
     "Conflict:username": gettext_lazy("This username is already taken."),
     "Conflict:name": gettext_lazy("This name is already taken."),
-    "Conflict:capabilities": gettext_lazy(
-        "Your own role would lose the right to manage users; give it back that right first."
-    ),
     "parent": gettext_lazy("A team cannot be placed under itself or one of its sub-teams."),
 }
 
@@ -145,10 +143,15 @@ def users_view(request: HttpRequest) -> HttpResponse:
     )
     if query:
         users = users.filter(Q(username__icontains=query) | Q(first_name__icontains=query))
+    role_id = request.GET.get("role", "")
+    role = Role.objects.filter(pk=role_id).first() if role_id.isdigit() else None
+    if role is not None:  # from a role's delete page: who still holds it
+        users = users.filter(member__role=role)
     listing = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
     locked = account_services.locked_accounts(usernames=[u.username for u in listing])
     rows = [(user, locked.get(user.username)) for user in listing]
-    context = {"listing": listing, "rows": rows, "q": query}
+    context = {"listing": listing, "rows": rows, "q": query, "role": role}
+    context["may_read_audit"] = can_read_audit(request.user)
     return page(request, "web/admin/users.html", context)
 
 
@@ -242,62 +245,6 @@ def user_unlock_view(request: HttpRequest, user_id: int) -> HttpResponse:
     return redirect("web:admin-user", user_id=person.pk)
 
 
-class RoleForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=50)
-    description = forms.CharField(label=gettext_lazy("Description"), max_length=300, required=False)
-    scope = forms.ChoiceField(
-        label=gettext_lazy("Customers covered"), choices=Scope.choices, widget=forms.RadioSelect
-    )
-    permissions = forms.MultipleChoiceField(
-        label=gettext_lazy("Permissions on those customers' documents"),
-        choices=Permission.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    capabilities = forms.MultipleChoiceField(
-        label=gettext_lazy("Capabilities"),
-        choices=Capability.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    requires_2fa = forms.BooleanField(
-        label=gettext_lazy("Members must use two-factor authentication"), required=False
-    )
-
-
-@requires(MANAGE_USERS)
-def roles_view(request: HttpRequest) -> HttpResponse:
-    roles = list(Role.objects.annotate(member_count=Count("member")).order_by("id"))
-    for role in roles:  # labels in the user's language, in the choices' order
-        role.scope_label = dict(Scope.choices).get(role.scope, role.scope)
-        role.permission_labels = _labels(Permission, role.permissions)
-        role.capability_labels = _labels(Capability, role.capabilities)
-    return page(request, "web/admin/roles.html", {"roles": roles})
-
-
-def _labels(choices: Any, values: list[str]) -> list[str]:
-    return [str(label) for value, label in choices.choices if value in values]
-
-
-@requires(MANAGE_USERS)
-def role_view(request: HttpRequest, role_id: int) -> HttpResponse:
-    role = Role.objects.filter(pk=role_id).first()
-    if role is None:
-        raise NotFound(f"no role {role_id}")
-    initial = {field: getattr(role, field) for field in access_services.ROLE_FIELDS}
-    form = RoleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            access_services.role_update(actor=request.user, role=role, **form.cleaned_data)
-        except DocketError as error:
-            form_refusal(form, error, REFUSALS)
-        else:
-            messages.success(request, _("Role %(name)s was saved.") % {"name": role.name})
-            return redirect("web:admin-roles")
-    context = {"role": role, "form": form}
-    return page(request, "web/admin/role.html", context)
-
-
 class TeamForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
     parent = forms.TypedChoiceField(
@@ -372,8 +319,6 @@ urlpatterns = [
     path("users/<int:user_id>/unlock/", user_unlock_view, name="admin-user-unlock"),
     # Password and two-factor resets; a module that imports this one's forms and page.
     path("", include("docket.web.views.admin_users")),
-    path("roles/", roles_view, name="admin-roles"),
-    path("roles/<int:role_id>/", role_view, name="admin-role"),
     path("teams/", teams_view, name="admin-teams"),
     path("teams/<int:team_id>/", team_view, name="admin-team"),
 ]

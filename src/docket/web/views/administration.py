@@ -1,9 +1,10 @@
 """Administration (/manage/): the landing page, and what its sections share.
 
-Users, roles and teams (`manage_users`) are in admin_access.py; document types, naming rules
-and tags (`manage_catalog`) in admin_catalog.py. Every page checks its capability through
-docket.access.rules and every change goes through the same services as /api/access/*,
-/api/document-types/ and /api/tags/, which record it in the audit trail.
+Users and teams (`manage_users`) are in admin_access.py, roles in admin_roles.py; document
+types and tags (`manage_catalog`) in admin_catalog.py, a type's naming rule (report, apply) in
+admin_naming.py; the audit trail (`view_audit`) in admin_audit.py. Every page checks its
+capability through docket.access.rules and every change goes through the same services as
+/api/access/*, /api/document-types/ and /api/tags/, which record it in the audit trail.
 """
 
 from collections.abc import Callable
@@ -68,6 +69,12 @@ SECTIONS = (
         _("Tags"),
         _("Coloured labels for documents."),
         Capability.MANAGE_CATALOG,
+    ),
+    Section(
+        "web:admin-audit",
+        _("Audit trail"),
+        _("Who did what and when, by user, action and date; and its export."),
+        Capability.VIEW_AUDIT,
     ),
 )
 
@@ -135,5 +142,8 @@ def admin_view(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("manage/", admin_view, name="admin"),
     path("manage/", include("docket.web.views.admin_access")),
+    path("manage/", include("docket.web.views.admin_roles")),
     path("manage/", include("docket.web.views.admin_catalog")),
+    path("manage/", include("docket.web.views.admin_naming")),
+    path("manage/", include("docket.web.views.admin_audit")),
 ]

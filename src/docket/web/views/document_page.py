@@ -1,17 +1,17 @@
 """The document page (/documents/<id>/): preview, details, tags, versions, check-out,
-permissions and history of one document, and the edit of its details.
+permissions and history of one document.
 
 Reads go through docket.documents.selectors (document_get decides 404 against 403) and the
 access rules; writes through the documents and access services, which decide. A document the
 user may not see is a 404 page; an action they may not take shows the page again with the
-refusal and its status. Versions, check-out and grants are in document_actions.py, the
-side-by-side compare in document_compare.py."""
+refusal and its status. The details' edit and the tags are in document_details.py, versions,
+check-out and grants in document_actions.py, the side-by-side compare in document_compare.py,
+what the history says of each event in document_history.py."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
@@ -21,25 +21,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from docket.access import rules
 from docket.access.models import Capability, Grant, Permission
 from docket.audit.models import AuditEvent
 from docket.audit.selectors import filter_audit_events
-from docket.core.errors import DocketError, InvalidInput, Locked
-from docket.customers.models import Customer
-from docket.customers.selectors import visible_customers
-from docket.documents import catalog, selectors, services
+from docket.core.errors import DocketError, Locked
+from docket.documents import selectors
 from docket.documents.checkout import active_checkout
 from docket.documents.files import INLINE_TYPES, record_read
-from docket.documents.models import Checkout, Document, DocumentType, Tag, Version
+from docket.documents.models import Checkout, Document, Tag, Version
 from docket.web.errors import message_for
 from docket.web.refusals import refusal_page, refusal_status
 from docket.web.views import document_actions as actions
 from docket.web.views import document_compare
+from docket.web.views import document_details as details
+from docket.web.views.document_history import describe
 
 HISTORY_PAGE = 20  # events shown at first; "older" adds as many again
 Action = Callable[[Document], str]  # runs one service, returns the success message
@@ -82,6 +80,11 @@ class DocumentPage:
     def locked_by_other(self) -> bool:
         return self.checkout is not None and self.checkout.user_id != self.user_id
 
+    @property
+    def may_change(self) -> bool:
+        """Edit the details, tags and versions now: the permission, and no one else's lock."""
+        return self.may_edit and not self.locked_by_other
+
 
 def document_page(user: AbstractBaseUser, document: Document) -> DocumentPage:
     may_see_content = rules.may_document(user, Permission.VIEW, document.pk)
@@ -115,85 +118,6 @@ def document_page(user: AbstractBaseUser, document: Document) -> DocumentPage:
     )
 
 
-FIELD_LABELS = {
-    "title": gettext_lazy("title"),
-    "document_date": gettext_lazy("document date"),
-    "status": gettext_lazy("status"),
-    "notes": gettext_lazy("notes"),
-    "customer": gettext_lazy("customer"),
-    "document_type": gettext_lazy("type"),
-    "tags": gettext_lazy("tags"),
-}
-
-
-def describe(event: AuditEvent) -> str:
-    """One line on what an event of the document's history did (its details are English
-    keys for the API)."""
-    details, kind = event.details or {}, AuditEvent.Action
-    if event.action == kind.UPLOAD:
-        return _("File %(name)s") % {"name": details.get("file", "")}
-    if event.action == kind.RESTORE_VERSION:
-        return _("Version %(old)s restored as version %(new)s") % {
-            "old": details.get("restored"),
-            "new": details.get("version"),
-        }
-    if event.action == kind.EDIT:
-        labels = [str(FIELD_LABELS.get(name, name)) for name in details.get("fields", [])]
-        separator = "、" if get_language().startswith("zh") else ", "
-        return _("Changed: %(fields)s") % {"fields": separator.join(labels)}
-    if event.action == kind.CHECKOUT and "hours" in details:
-        return _("For %(hours)s hours") % {"hours": f"{details['hours']:g}"}
-    if event.action == kind.CHECKIN and details.get("forced"):
-        return _("Checked in by force")
-    if event.action == kind.PERMISSION_CHANGE and details.get("permission") in Permission.values:
-        values = {
-            "permission": Permission(details["permission"]).label,
-            "who": details.get("user") or details.get("team") or "",
-        }
-        if details.get("grant") == "removed":
-            return _("%(permission)s taken from %(who)s") % values
-        return _("%(permission)s granted to %(who)s") % values
-    if "version" in details:
-        return _("Version %(number)s") % {"number": details["version"]}
-    return ""
-
-
-class DocumentForm(forms.Form):
-    title = forms.CharField(
-        label=gettext_lazy("Title"),
-        max_length=300,
-        widget=forms.TextInput(attrs={"autofocus": True}),  # htmx focuses it when swapped in
-    )
-    customer = forms.ModelChoiceField(label=gettext_lazy("Customer"), queryset=Customer.objects)
-    document_type = forms.ModelChoiceField(
-        label=gettext_lazy("Document type"), queryset=DocumentType.objects.order_by("name")
-    )
-    document_date = forms.DateField(
-        label=gettext_lazy("Document date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Document.Status.choices)
-    notes = forms.CharField(
-        label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-
-    def __init__(self, *args: Any, user: AbstractBaseUser, document: Document, **kw: Any):
-        initial = {name: getattr(document, name) for name in services.DOCUMENT_EDITABLE_FIELDS}
-        super().__init__(*args, initial=initial, **kw)
-        # A document moves only to a customer one may file for; where it is stays offered.
-        uploadable = visible_customers(user=user, permission=Permission.UPLOAD).exclude(
-            status=Customer.Status.MERGED
-        )
-        here = Customer.objects.filter(pk=document.customer_id)
-        self.fields["customer"].queryset = (uploadable | here).order_by("name")
-
-
-class TagForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Add a tag"), max_length=50, required=False)
-    remove = forms.IntegerField(required=False)
-
-
 def page_response(
     request: HttpRequest, document: Document, *, status: int = 200, error: str = "", **extra: Any
 ) -> HttpResponse:
@@ -206,7 +130,7 @@ def page_response(
         "document": document,
         "error": error,
         "edit_form": None,
-        "tag_form": TagForm(),
+        "tag_form": details.TagForm(),
         "all_tags": Tag.objects.order_by("name") if page.may_edit else [],
         "version_form": actions.VersionForm(),
         "checkout_form": actions.CheckoutForm(),
@@ -236,11 +160,15 @@ def refused(request: HttpRequest, error: DocketError) -> HttpResponse:
 def refusal_message(error: DocketError, document: Document) -> str:
     """A refusal in the user's language; a lock says who holds it and until when."""
     if isinstance(error, Locked) and (lock := active_checkout(document)) is not None:
-        return _(
-            "%(user)s has checked out this document until %(until)s: until it is checked in, "
-            "only they can change it."
-        ) % {"user": holder_name(lock), "until": local_time(lock.expires_at)}
+        return lock_message(lock)
     return message_for(error)
+
+
+def lock_message(lock: Checkout) -> str:
+    return _(
+        "%(user)s has checked out this document until %(until)s: until it is checked in, "
+        "only they can change it."
+    ) % {"user": holder_name(lock), "until": local_time(lock.expires_at)}
 
 
 def holder_name(lock: Checkout) -> str:
@@ -302,57 +230,6 @@ def document_view(request: HttpRequest, document_id: int) -> HttpResponse:
 
 
 @login_required
-def document_edit_view(request: HttpRequest, document_id: int) -> HttpResponse:
-    """GET: the details as a form (for htmx, that card only); POST: save what changed."""
-    document = load(request, document_id, Permission.EDIT)
-    if isinstance(document, HttpResponse):
-        return document
-    form = DocumentForm(request.POST or None, user=request.user, document=document)
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        if not changes:
-            messages.info(request, _("Nothing was changed."))
-            return redirect("web:document", document_id=document.pk)
-        return run(request, document, lambda doc: _update(request, doc, changes))
-    if request.htmx and request.method == "GET":
-        return render(
-            request, "web/document/_details.html", {"document": document, "edit_form": form}
-        )
-    return page_response(request, document, status=400 if form.errors else 200, edit_form=form)
-
-
-def _update(request: HttpRequest, document: Document, changes: dict[str, Any]) -> str:
-    services.document_update(actor=request.user, document=document, **changes)
-    return _("The details are saved.")
-
-
-@login_required
-@require_POST
-def document_tags_view(request: HttpRequest, document_id: int) -> HttpResponse:
-    """Add a tag by name (made when new, as the API does) or take one off by its id."""
-    document = load(request, document_id, Permission.EDIT)
-    if isinstance(document, HttpResponse):
-        return document
-    form = TagForm(request.POST)
-    form.is_valid()
-    name, remove = form.cleaned_data.get("name", ""), form.cleaned_data.get("remove")
-
-    def change(document: Document) -> str:
-        tags = list(document.tags.all())
-        if remove:
-            kept = [tag for tag in tags if tag.pk != remove]
-            services.document_update(actor=request.user, document=document, tags=kept)
-            return _("The tag is removed.")
-        if not name:
-            raise InvalidInput("a tag needs a name", field="name")
-        tag = catalog.tag_get_or_create(actor=request.user, name=name)
-        services.document_update(actor=request.user, document=document, tags=[*tags, tag])
-        return _("The tag %(name)s is added.") % {"name": tag.name}
-
-    return run(request, document, change, known={InvalidInput: _("Type the name of a tag.")})
-
-
-@login_required
 def document_history_view(request: HttpRequest, document_id: int) -> HttpResponse:
     """Older events: the rows after `before` for htmx, or pages of their own without script."""
     try:
@@ -381,9 +258,8 @@ def document_history_view(request: HttpRequest, document_id: int) -> HttpRespons
 
 urlpatterns = [
     path("documents/<int:document_id>/", document_view, name="document"),
-    path("documents/<int:document_id>/edit/", document_edit_view, name="document-edit"),
-    path("documents/<int:document_id>/tags/", document_tags_view, name="document-tags"),
     path("documents/<int:document_id>/history/", document_history_view, name="document-history"),
+    *details.urlpatterns,
     *actions.urlpatterns,
     *document_compare.urlpatterns,
 ]

@@ -7,6 +7,8 @@ from django.shortcuts import render
 
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
+from docket.customers.models import Customer
+from docket.customers.selectors import visible_customers
 from docket.documents.models import Document, DocumentType, Tag
 from docket.search.engine import SearchResult, search
 from docket.search.serializers import SearchParamsSerializer
@@ -27,6 +29,8 @@ def documents_view(request: HttpRequest) -> HttpResponse:
         data.setdefault("date_after", f"{year}-01-01")
         data.setdefault("date_before", f"{year}-12-31")
     params = SearchParamsSerializer(data=data)
+    customer_ids = data.getlist("customer")
+    picked = _picked_customer(request, customer_ids)
     context = {
         "section": "documents",
         "q": data["q"],
@@ -34,7 +38,8 @@ def documents_view(request: HttpRequest) -> HttpResponse:
         "tags": Tag.objects.order_by("name"),
         "statuses": Document.Status.choices,
         "sort": data.get("sort", "relevance"),
-        "customer_ids": data.getlist("customer"),
+        "picked_customer": picked,  # the filter's picker shows it
+        "customer_ids": [] if picked else customer_ids,  # several (facets): kept as they are
     }
     status = 200
     if params.is_valid():
@@ -53,6 +58,15 @@ def documents_view(request: HttpRequest) -> HttpResponse:
         status = 400
     template = "web/documents/_results.html" if request.htmx else "web/documents/list.html"
     return render(request, template, context, status=status)
+
+
+def _picked_customer(request: HttpRequest, customer_ids: list[str]) -> Customer | None:
+    """The one customer the list is filtered by, if the user may see it (an id in the address
+    must not reveal another's name)."""
+    if len(customer_ids) != 1 or not customer_ids[0].isdigit():
+        return None
+    customers = visible_customers(user=request.user).only("id", "name")
+    return customers.filter(pk=customer_ids[0]).first()
 
 
 def _pages(result: SearchResult, page: int) -> dict:

@@ -34,7 +34,9 @@ class Command(BaseCommand):
             return
         if found_type is None:
             raise CommandError("apply needs --type: a rule belongs to one document type")
-        changes = naming.apply_rule(found_type, dry_run=dry_run)
+        changes = naming.naming_rule_apply(
+            actor=None, document_type=found_type, dry_run=dry_run
+        ).changes
         for old, new in changes:
             self.stdout.write(f"{old or '(unnamed)'}\t→ {new}")
         verb = "would be renamed" if dry_run else "renamed"

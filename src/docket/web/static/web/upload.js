@@ -31,7 +31,7 @@
 
   function addFiles(files) {
     const defaults = {};
-    for (const name of ["customer", "type", "title", "tags"]) {
+    for (const name of ["customer", "customer_text", "type", "title", "tags"]) {
       defaults[name] = form.elements[name].value; // chosen before the drop, kept per file
     }
     document.getElementById("no-jobs").hidden = true;

@@ -1,0 +1,50 @@
+"""What the document page's history says about each event (the page's first events and the
+older ones it adds are in document_page.py)."""
+
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from docket.access.models import Permission
+from docket.audit.models import AuditEvent
+
+FIELD_LABELS = {
+    "title": gettext_lazy("title"),
+    "document_date": gettext_lazy("document date"),
+    "status": gettext_lazy("status"),
+    "notes": gettext_lazy("notes"),
+    "customer": gettext_lazy("customer"),
+    "document_type": gettext_lazy("type"),
+    "tags": gettext_lazy("tags"),
+}
+
+
+def describe(event: AuditEvent) -> str:
+    """One line on what an event of the document's history did (its details are English
+    keys for the API)."""
+    details, kind = event.details or {}, AuditEvent.Action
+    if event.action == kind.UPLOAD:
+        return _("File %(name)s") % {"name": details.get("file", "")}
+    if event.action == kind.RESTORE_VERSION:
+        return _("Version %(old)s restored as version %(new)s") % {
+            "old": details.get("restored"),
+            "new": details.get("version"),
+        }
+    if event.action == kind.EDIT:
+        labels = [str(FIELD_LABELS.get(name, name)) for name in details.get("fields", [])]
+        separator = "、" if get_language().startswith("zh") else ", "
+        return _("Changed: %(fields)s") % {"fields": separator.join(labels)}
+    if event.action == kind.CHECKOUT and "hours" in details:
+        return _("For %(hours)s hours") % {"hours": f"{details['hours']:g}"}
+    if event.action == kind.CHECKIN and details.get("forced"):
+        return _("Checked in by force")
+    if event.action == kind.PERMISSION_CHANGE and details.get("permission") in Permission.values:
+        values = {
+            "permission": Permission(details["permission"]).label,
+            "who": details.get("user") or details.get("team") or "",
+        }
+        if details.get("grant") == "removed":
+            return _("%(permission)s taken from %(who)s") % values
+        return _("%(permission)s granted to %(who)s") % values
+    if "version" in details:
+        return _("Version %(number)s") % {"number": details["version"]}
+    return ""
