@@ -49,6 +49,18 @@ def test_an_unknown_colleague_is_explained(client, sales_may_share):
     assert AuditEvent.objects.filter(action=AuditEvent.Action.SHARE).count() == 0
 
 
+def test_sharing_to_oneself_is_refused_in_chinese(client, sales_may_share):
+    world = sales_may_share
+    client.force_login(world.sales_east)
+    answer = client.post(
+        f"/documents/{world.document.id}/share/",
+        {"username": world.sales_east.username, "permission": "view"},
+    )
+    assert answer.status_code == 400
+    assert "您已拥有此文档" in answer.content.decode()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.SHARE).count() == 0
+
+
 def test_without_share_the_page_offers_no_form_and_a_post_is_refused(client, world):
     client.force_login(world.sales_east)
     page = client.get(f"/documents/{world.document.id}/").content.decode()

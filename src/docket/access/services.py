@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop as _
 
 from docket.access import rules, seeds
 from docket.access.models import (
@@ -23,6 +24,7 @@ from docket.access.models import (
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
 from docket.core.errors import Conflict, InvalidInput
+from docket.core.notices import Notice
 from docket.customers.pinyin import name_pinyin
 
 UNSET = object()
@@ -39,14 +41,16 @@ def member_set(
 ) -> Member:
     """Give a user a role, a team or a clearance (what is not given stays as it is)."""
     rules.check_capability(actor, Capability.MANAGE_USERS)
-    member, _ = Member.objects.get_or_create(user=user)
+    member, _created = Member.objects.get_or_create(user=user)
     if role is not UNSET:
         member.role = role  # type: ignore[assignment]
     if team is not UNSET:
         member.team = team  # type: ignore[assignment]
     if clearance is not UNSET:
         if clearance not in Level.values:
-            raise InvalidInput(f"unknown clearance {clearance!r}", field="clearance")
+            raise InvalidInput(
+                Notice(_("unknown clearance %(value)s"), value=repr(clearance)), field="clearance"
+            )
         member.clearance = clearance  # type: ignore[assignment]
     member.save()
     rules.forget(user)
@@ -63,7 +67,7 @@ def member_set(
 def role_by_code(code: str) -> Role:
     role = Role.objects.filter(code=code).first()
     if role is None:
-        raise InvalidInput(f"no role {code!r}", field="role")
+        raise InvalidInput(Notice(_("no role %(code)s"), code=repr(code)), field="role")
     return role
 
 
@@ -88,13 +92,15 @@ def grant_add(
 ) -> Grant:
     """Give one permission to a user or a team, on a customer or one document."""
     if permission not in Permission.values:
-        raise InvalidInput(f"unknown permission {permission!r}", field="permission")
+        raise InvalidInput(
+            Notice(_("unknown permission %(value)s"), value=repr(permission)), field="permission"
+        )
     if (user is None) == (team is None):
-        raise InvalidInput("grant to a user or to a team (one of them)")
+        raise InvalidInput(Notice(_("grant to a user or to a team (one of them)")))
     if (customer is None) == (document is None):
-        raise InvalidInput("grant on a customer or on a document (one of them)")
+        raise InvalidInput(Notice(_("grant on a customer or on a document (one of them)")))
     _check_can_grant(actor, customer=customer, document=document)
-    grant, _ = Grant.objects.get_or_create(
+    grant, _created = Grant.objects.get_or_create(
         permission=permission,
         user=user,
         team=team,
@@ -121,14 +127,16 @@ def document_share(
     user view it, or also download it, if they may do that themselves. Nothing wider: a
     grant on a customer or of any other permission needs `manage`. Recorded as a share."""
     if permission not in SHAREABLE:
-        raise InvalidInput("a document is shared to view or to download", field="permission")
+        raise InvalidInput(
+            Notice(_("a document is shared to view or to download")), field="permission"
+        )
     rules.check_document(actor, Permission.SHARE, document)
     rules.check_document(actor, permission, document)
     if user.pk == actor.pk:
-        raise InvalidInput("you already have this document", field="user")
+        raise InvalidInput(Notice(_("you already have this document")), field="user")
     if not user.is_active:
-        raise InvalidInput("this account is deactivated", field="user")
-    grant, _ = Grant.objects.get_or_create(
+        raise InvalidInput(Notice(_("this account is deactivated")), field="user")
+    grant, _created = Grant.objects.get_or_create(
         permission=permission, user=user, document=document, defaults={"granted_by": actor}
     )
     if permission == Permission.DOWNLOAD:  # downloading a document one cannot see is no use
@@ -178,11 +186,13 @@ def role_update(*, actor: AbstractBaseUser | None, role: Role, **fields: object)
     rules.check_capability(actor, Capability.MANAGE_USERS)
     unknown = set(fields) - set(ROLE_FIELDS)
     if unknown:
-        raise InvalidInput(f"unknown role fields: {', '.join(sorted(unknown))}")
+        raise InvalidInput(
+            Notice(_("unknown role fields: %(fields)s"), fields=", ".join(sorted(unknown)))
+        )
     values = _role_values(fields)
     name = values.get("name", role.name)
     if Role.objects.filter(name=name).exclude(pk=role.pk).exists():
-        raise Conflict(f"a role named {name!r} exists", field="name")
+        raise Conflict(Notice(_("a role named %(name)s exists"), name=repr(name)), field="name")
     _check_keeps_administration(actor, role, values.get("capabilities", role.capabilities))
     before = {key: getattr(role, key) for key in values}
     for key, value in values.items():
@@ -221,7 +231,9 @@ def role_create(
         }
     )
     if Role.objects.filter(name=values["name"]).exists():
-        raise Conflict(f"a role named {values['name']!r} exists", field="name")
+        raise Conflict(
+            Notice(_("a role named %(name)s exists"), name=repr(values["name"])), field="name"
+        )
     role = Role(code=_role_code(code.strip(), str(values["name"])), **values)
     role.save()
     _record(actor, change="role_created", role=role.code, name=role.name)
@@ -231,9 +243,13 @@ def role_create(
 def _role_code(given: str, name: str) -> str:
     if given:
         if not re.fullmatch(r"[-a-zA-Z0-9_]{1,40}", given):
-            raise InvalidInput("a role code is up to 40 letters, digits, - and _", field="code")
+            raise InvalidInput(
+                Notice(_("a role code is up to 40 letters, digits, - and _")), field="code"
+            )
         if Role.objects.filter(code=given).exists():
-            raise Conflict(f"a role coded {given!r} exists", field="code")
+            raise Conflict(
+                Notice(_("a role coded %(code)s exists"), code=repr(given)), field="code"
+            )
         return given
     base = (slugify(name_pinyin(name)[0]) or "role")[:34]
     taken = set(Role.objects.filter(code__startswith=base).values_list("code", flat=True))
@@ -249,11 +265,18 @@ def role_delete(*, actor: AbstractBaseUser | None, role: Role) -> None:
     its documentation name them (edit them instead)."""
     rules.check_capability(actor, Capability.MANAGE_USERS)
     if role.code in BUILT_IN_ROLES:
-        raise Conflict(f"{role.name} is a built-in role and cannot be deleted", field="role")
+        raise Conflict(
+            Notice(_("%(name)s is a built-in role and cannot be deleted"), name=role.name),
+            field="role",
+        )
     holders = Member.objects.filter(role=role).count()
     if holders:
         raise Conflict(
-            f"{holders} user(s) still hold the role {role.name}; give them another role first",
+            Notice(
+                _("%(count)s user(s) still hold the role %(name)s; give them another role first"),
+                count=holders,
+                name=role.name,
+            ),
             field="members",
         )
     _record(actor, change="role_deleted", role=role.code, name=role.name)
@@ -266,14 +289,21 @@ def _role_values(fields: dict[str, object]) -> dict[str, object]:
     if "name" in values:
         values["name"] = str(values["name"]).strip()
         if not 0 < len(values["name"]) <= Role._meta.get_field("name").max_length:  # type: ignore[operator]
-            raise InvalidInput("a role needs a name of up to 50 characters", field="name")
+            raise InvalidInput(
+                Notice(_("a role needs a name of up to 50 characters")), field="name"
+            )
     if "scope" in values and values["scope"] not in Scope.values:
-        raise InvalidInput(f"unknown scope {values['scope']!r}", field="scope")
+        raise InvalidInput(
+            Notice(_("unknown scope %(value)s"), value=repr(values["scope"])), field="scope"
+        )
     for key, known in (("permissions", Permission.values), ("capabilities", Capability.values)):
         if key in values:
             given = [str(v) for v in values[key]]  # type: ignore[attr-defined]
             if wrong := sorted(set(given) - set(known)):
-                raise InvalidInput(f"unknown {key}: {', '.join(wrong)}", field=key)
+                raise InvalidInput(
+                    Notice(_("unknown %(key)s: %(values)s"), key=key, values=", ".join(wrong)),
+                    field=key,
+                )
             values[key] = [v for v in known if v in given]
     if "requires_2fa" in values:
         values["requires_2fa"] = bool(values["requires_2fa"])
@@ -289,7 +319,8 @@ def _check_keeps_administration(
         return
     if not ADMINISTERING & set(capabilities):  # type: ignore[call-overload]
         raise Conflict(
-            "this would take the right to manage users from your own role", field="capabilities"
+            Notice(_("this would take the right to manage users from your own role")),
+            field="capabilities",
         )
 
 
@@ -334,11 +365,15 @@ def team_update(
 
 def _check_team(team: Team) -> None:
     if not 0 < len(team.name) <= Team._meta.get_field("name").max_length:  # type: ignore[operator]
-        raise InvalidInput("a team needs a name of up to 100 characters", field="name")
+        raise InvalidInput(Notice(_("a team needs a name of up to 100 characters")), field="name")
     if Team.objects.filter(name=team.name).exclude(pk=team.pk).exists():
-        raise Conflict(f"a team named {team.name!r} exists", field="name")
+        raise Conflict(
+            Notice(_("a team named %(name)s exists"), name=repr(team.name)), field="name"
+        )
     if team.parent_id is not None and team.parent_id in _team_and_below(team):
-        raise InvalidInput("a team cannot sit under itself or its sub-teams", field="parent")
+        raise InvalidInput(
+            Notice(_("a team cannot sit under itself or its sub-teams")), field="parent"
+        )
 
 
 def _team_and_below(team: Team) -> set[int]:
