@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from moto.server import ThreadedMotoServer
 from rest_framework.test import APIClient
 
+from docket.access import roles as access_roles
 from docket.access import seeds
-from docket.access import services as access_services
 from docket.access.models import Member
 from docket.accounts.tokens import api_token_issue
 from docket.customers.models import Customer
@@ -49,7 +49,7 @@ def user_with_role(
         username=username, password=password or f"pw-{username}-123"
     )
     # Set up directly, not through member_set: a fixture is not a permission change to audit.
-    Member.objects.create(user=person, role=access_services.role_by_code(role), **member)
+    Member.objects.create(user=person, role=access_roles.role_by_code(role), **member)
     return person
 
 

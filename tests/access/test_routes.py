@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from docket.access import roles as access_roles
 from docket.access import services as access_services
 from docket.access.models import Permission, Role
 from docket.accounts.tokens import api_token_issue
@@ -87,7 +88,7 @@ def private(world, contract_pdf):
         actor=None, permission=Permission.VIEW, user=world.sales_east_2, document=world.secret
     )
     # A role no one holds, that an administrator could delete (DELETE /api/access/roles/{id}/).
-    unheld = access_services.role_create(actor=None, name="法务", code="legal")
+    unheld = access_roles.role_create(actor=None, name="法务", code="legal")
     ids = {
         "documents": world.document.id,
         "customers": world.customer.id,

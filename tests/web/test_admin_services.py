@@ -5,6 +5,7 @@ are locked), roles and teams (access.services), the catalogue's tags and type pr
 import pytest
 from django.contrib.auth import get_user_model
 
+from docket.access import roles as access_roles
 from docket.access import seeds
 from docket.access import services as access
 from docket.access.models import Level, Role, Team
@@ -36,7 +37,7 @@ def test_only_user_administrators_create_users_roles_and_teams(sales):
         lambda: accounts.user_create(actor=sales, username="x1", password="春天的上海-2023"),
         lambda: accounts.user_deactivate(actor=sales, user=sales),
         lambda: accounts.user_activate(actor=sales, user=sales),
-        lambda: access.role_update(actor=sales, role=role, permissions=["view"]),
+        lambda: access_roles.role_update(actor=sales, role=role, permissions=["view"]),
         lambda: access.team_create(actor=sales, name="黑客组"),
     ]
     for call in refused:
@@ -93,10 +94,10 @@ def test_a_role_takes_only_known_scopes_permissions_and_capabilities(administrat
     role = Role.objects.get(code=seeds.SALES)
     for fields in ({"scope": "galaxy"}, {"permissions": ["fly"]}, {"capabilities": ["x"]}):
         with pytest.raises(InvalidInput):
-            access.role_update(actor=administrator, role=role, **fields)
+            access_roles.role_update(actor=administrator, role=role, **fields)
     with pytest.raises(Conflict):
-        access.role_update(actor=administrator, role=role, name="经理")
-    access.role_update(actor=administrator, role=role, permissions=["upload", "view"])
+        access_roles.role_update(actor=administrator, role=role, name="经理")
+    access_roles.role_update(actor=administrator, role=role, permissions=["upload", "view"])
     role.refresh_from_db()
     assert role.permissions == ["view", "upload"]  # in the choices' order
 

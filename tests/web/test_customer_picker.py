@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from playwright.sync_api import expect
 
 from docket.access import seeds
 from docket.access import services as access_services
@@ -208,6 +209,47 @@ def test_the_documents_list_shows_the_customer_it_is_filtered_by_only_if_visible
     assert "天津恒通物流有限公司" not in page
 
 
+@pytest.mark.django_db
+def test_without_script_a_typed_name_filters_the_documents_list_by_the_customer_it_means(office):
+    contract_of(office["sales"], office["abc"])
+    contract_of(office["sales"], office["xyz"])
+    client = signed_in(office["sales"])
+    answer = client.get("/documents/", {"customer": "", "customer_text": "shabc"})
+    page = answer.content.decode()
+    assert answer.status_code == 200
+    assert "1 份文档" in page
+    assert f'name="customer" value="{office["abc"].id}"' in page
+    assert 'value="上海ABC贸易有限公司"' in page  # the text box now names it in full
+
+
+@pytest.mark.django_db
+def test_emptying_the_typed_name_without_script_clears_the_customer_filter(office):
+    contract_of(office["sales"], office["abc"])
+    contract_of(office["sales"], office["xyz"])
+    client = signed_in(office["sales"])
+    answer = client.get("/documents/", {"customer": office["abc"].id, "customer_text": ""})
+    assert "2 份文档" in answer.content.decode()
+    named = {"customer": office["abc"].id, "customer_text": "上海ABC贸易有限公司"}
+    kept = client.get("/documents/", named)
+    assert "1 份文档" in kept.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("有限公司", ["有多个客户与“有限公司”匹配：", "上海ABC贸易有限公司", "北京XYZ科技"]),
+        ("天津恒通", ["没有与“天津恒通”匹配、您可以选择的客户"]),  # another team's: not named
+    ],
+)
+def test_a_list_filter_by_a_name_that_means_several_or_none_says_so(office, text, said):
+    answer = signed_in(office["sales"]).get("/documents/", {"customer_text": text})
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert all(words in page for words in said)
+    assert f'value="{text}"' in page  # kept in the box, to be corrected
+
+
 # --- in the browser ---------------------------------------------------------------------------
 @pytest.fixture
 def people(transactional_db):
@@ -266,6 +308,27 @@ def test_escape_closes_the_list_and_typing_over_a_choice_forgets_it(page, people
     assert picker.input_value() == "上海ABC贸易有限公司"
     picker.press("Backspace")
     assert page.locator("input[name=customer]").input_value() == ""
+
+
+@pytest.mark.browser
+def test_the_documents_list_filters_by_a_name_typed_and_sent_without_choosing(page, people, worker):
+    sales, abc = people
+    contract_of(sales, abc)
+    contract_of(sales, Customer.objects.get(name="北京XYZ科技有限公司"))
+    page.expected_errors.append(r"^Failed to load resource: .* status of 400")  # 上海: several
+    sign_in(page, "wangfang", PASSWORD)
+    page.goto("/documents/")
+    page.get_by_text("筛选").click()
+    picker = page.get_by_role("combobox", name="客户")
+    picker.fill("上海")
+    picker.press("Escape")
+    page.get_by_role("button", name="搜索").click()  # two customers are 上海…: it says so
+    expect(page.get_by_role("alert")).to_contain_text("有多个客户与“上海”匹配")
+    picker.fill("shabc")
+    picker.press("Escape")
+    page.get_by_role("button", name="搜索").click()
+    expect(page.locator("#results")).to_contain_text("1 份文档")
+    expect(page.locator("#results")).to_contain_text("上海ABC贸易有限公司")
 
 
 @pytest.mark.browser

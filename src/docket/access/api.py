@@ -12,7 +12,7 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from docket.access import rules, services
+from docket.access import roles, rules, services
 from docket.access.models import Capability, Grant, Member, Permission, Role, Team
 from docket.access.serializers import (
     GrantSerializer,
@@ -51,18 +51,18 @@ class RoleViewSet(AdministrationViewSet):
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
 
     def perform_create(self, serializer: RoleSerializer) -> None:
-        serializer.instance = services.role_create(
+        serializer.instance = roles.role_create(
             actor=self.request.user, **serializer.validated_data
         )
 
     def perform_update(self, serializer: RoleSerializer) -> None:
         fields = {k: v for k, v in serializer.validated_data.items() if k != "code"}
-        serializer.instance = services.role_update(
+        serializer.instance = roles.role_update(
             actor=self.request.user, role=serializer.instance, **fields
         )
 
     def perform_destroy(self, instance: Role) -> None:
-        services.role_delete(actor=self.request.user, role=instance)
+        roles.role_delete(actor=self.request.user, role=instance)
 
 
 class TeamViewSet(AdministrationViewSet):

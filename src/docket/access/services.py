@@ -1,16 +1,13 @@
-"""Every change to who may do what: a user's role, team and clearance; grants; roles; teams.
+"""Every change to who may do what: a user's role, team and clearance; grants; teams (roles:
+access.roles).
 Each needs the `manage_users` capability, or `manage` permission on the target for grants
 (`share` on a document lets its holder share that document to view or download)."""
 
-import re
-from collections.abc import Iterable
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext_noop as _
 
-from docket.access import rules, seeds
+from docket.access import rules
 from docket.access.models import (
     Capability,
     Grant,
@@ -18,14 +15,12 @@ from docket.access.models import (
     Member,
     Permission,
     Role,
-    Scope,
     Team,
 )
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
 from docket.core.errors import Conflict, InvalidInput
 from docket.core.notices import Notice
-from docket.customers.pinyin import name_pinyin
 
 UNSET = object()
 
@@ -54,7 +49,7 @@ def member_set(
         member.clearance = clearance  # type: ignore[assignment]
     member.save()
     rules.forget(user)
-    _record(
+    permission_change_record(
         actor,
         user=user.get_username(),
         role=member.role.code if member.role else None,
@@ -62,13 +57,6 @@ def member_set(
         clearance=member.clearance,
     )
     return member
-
-
-def role_by_code(code: str) -> Role:
-    role = Role.objects.filter(code=code).first()
-    if role is None:
-        raise InvalidInput(Notice(_("no role %(code)s"), code=repr(code)), field="role")
-    return role
 
 
 def _check_can_grant(actor: AbstractBaseUser | None, *, customer: object, document: object) -> None:
@@ -108,7 +96,7 @@ def grant_add(
         document=document,
         defaults={"granted_by": actor},
     )
-    _record_grant(actor, grant, "added")
+    _grant_record(actor, grant, "added")
     return grant
 
 
@@ -155,12 +143,12 @@ def document_share(
 @transaction.atomic
 def grant_remove(*, actor: AbstractBaseUser | None, grant: Grant) -> None:
     _check_can_grant(actor, customer=grant.customer, document=grant.document)
-    _record_grant(actor, grant, "removed")
+    _grant_record(actor, grant, "removed")
     grant.delete()
 
 
-def _record_grant(actor: AbstractBaseUser | None, grant: Grant, change: str) -> None:
-    _record(
+def _grant_record(actor: AbstractBaseUser | None, grant: Grant, change: str) -> None:
+    permission_change_record(
         actor,
         document_id=grant.document_id,
         customer_id=grant.customer_id,
@@ -171,166 +159,15 @@ def _record_grant(actor: AbstractBaseUser | None, grant: Grant, change: str) -> 
     )
 
 
-# The seeded roles (seeds.py): they may be edited, not deleted.
-BUILT_IN_ROLES = frozenset(str(role["code"]) for role in seeds.ROLES)
-ROLE_FIELDS = ("name", "description", "scope", "permissions", "capabilities", "requires_2fa")
-# Without one of these a role's members could no longer change roles (see role_update).
-ADMINISTERING = frozenset({Capability.MANAGE_USERS, Capability.FULL_CONTROL})
-
-
-@transaction.atomic
-def role_update(*, actor: AbstractBaseUser | None, role: Role, **fields: object) -> Role:
-    """Change a role's name, description, scope, permissions, capabilities or whether it
-    requires two-factor authentication. Refused when it would take the right to manage
-    users away from the actor's own role (no one could give it back)."""
-    rules.check_capability(actor, Capability.MANAGE_USERS)
-    unknown = set(fields) - set(ROLE_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            Notice(_("unknown role fields: %(fields)s"), fields=", ".join(sorted(unknown)))
-        )
-    values = _role_values(fields)
-    name = values.get("name", role.name)
-    if Role.objects.filter(name=name).exclude(pk=role.pk).exists():
-        raise Conflict(Notice(_("a role named %(name)s exists"), name=repr(name)), field="name")
-    _check_keeps_administration(actor, role, values.get("capabilities", role.capabilities))
-    before = {key: getattr(role, key) for key in values}
-    for key, value in values.items():
-        setattr(role, key, value)
-    role.save()
-    if actor is not None:
-        rules.forget(actor)
-    changed = sorted(key for key in values if before[key] != getattr(role, key))
-    _record(actor, change="role_updated", role=role.code, fields=changed)
-    return role
-
-
-@transaction.atomic
-def role_create(
-    *,
-    actor: AbstractBaseUser | None,
-    name: str,
-    code: str = "",
-    description: str = "",
-    scope: str = Scope.OWN,
-    permissions: Iterable[str] = (),
-    capabilities: Iterable[str] = (),
-    requires_2fa: bool = False,
-) -> Role:
-    """A new role, with the same fields as role_update. Its code (how the API and the seeds
-    name roles) is made from the name's pinyin when none is given: 法务 → fawu."""
-    rules.check_capability(actor, Capability.MANAGE_USERS)
-    values = _role_values(
-        {
-            "name": name,
-            "description": description,
-            "scope": scope,
-            "permissions": list(permissions),
-            "capabilities": list(capabilities),
-            "requires_2fa": requires_2fa,
-        }
-    )
-    if Role.objects.filter(name=values["name"]).exists():
-        raise Conflict(
-            Notice(_("a role named %(name)s exists"), name=repr(values["name"])), field="name"
-        )
-    role = Role(code=_role_code(code.strip(), str(values["name"])), **values)
-    role.save()
-    _record(actor, change="role_created", role=role.code, name=role.name)
-    return role
-
-
-def _role_code(given: str, name: str) -> str:
-    if given:
-        if not re.fullmatch(r"[-a-zA-Z0-9_]{1,40}", given):
-            raise InvalidInput(
-                Notice(_("a role code is up to 40 letters, digits, - and _")), field="code"
-            )
-        if Role.objects.filter(code=given).exists():
-            raise Conflict(
-                Notice(_("a role coded %(code)s exists"), code=repr(given)), field="code"
-            )
-        return given
-    base = (slugify(name_pinyin(name)[0]) or "role")[:34]
-    taken = set(Role.objects.filter(code__startswith=base).values_list("code", flat=True))
-    code, n = base, 2
-    while code in taken:
-        code, n = f"{base}-{n}", n + 1
-    return code
-
-
-@transaction.atomic
-def role_delete(*, actor: AbstractBaseUser | None, role: Role) -> None:
-    """Delete a role no one holds. The seeded roles stay: the installation, its tests and
-    its documentation name them (edit them instead)."""
-    rules.check_capability(actor, Capability.MANAGE_USERS)
-    if role.code in BUILT_IN_ROLES:
-        raise Conflict(
-            Notice(_("%(name)s is a built-in role and cannot be deleted"), name=role.name),
-            field="role",
-        )
-    holders = Member.objects.filter(role=role).count()
-    if holders:
-        raise Conflict(
-            Notice(
-                _("%(count)s user(s) still hold the role %(name)s; give them another role first"),
-                count=holders,
-                name=role.name,
-            ),
-            field="members",
-        )
-    _record(actor, change="role_deleted", role=role.code, name=role.name)
-    role.delete()
-
-
-def _role_values(fields: dict[str, object]) -> dict[str, object]:
-    """The given fields, checked and normalised (lists of known values, in a stable order)."""
-    values = dict(fields)
-    if "name" in values:
-        values["name"] = str(values["name"]).strip()
-        if not 0 < len(values["name"]) <= Role._meta.get_field("name").max_length:  # type: ignore[operator]
-            raise InvalidInput(
-                Notice(_("a role needs a name of up to 50 characters")), field="name"
-            )
-    if "scope" in values and values["scope"] not in Scope.values:
-        raise InvalidInput(
-            Notice(_("unknown scope %(value)s"), value=repr(values["scope"])), field="scope"
-        )
-    for key, known in (("permissions", Permission.values), ("capabilities", Capability.values)):
-        if key in values:
-            given = [str(v) for v in values[key]]  # type: ignore[attr-defined]
-            if wrong := sorted(set(given) - set(known)):
-                raise InvalidInput(
-                    Notice(_("unknown %(key)s: %(values)s"), key=key, values=", ".join(wrong)),
-                    field=key,
-                )
-            values[key] = [v for v in known if v in given]
-    if "requires_2fa" in values:
-        values["requires_2fa"] = bool(values["requires_2fa"])
-    return values
-
-
-def _check_keeps_administration(
-    actor: AbstractBaseUser | None, role: Role, capabilities: object
-) -> None:
-    if actor is None or getattr(actor, "is_superuser", False):
-        return
-    if not Member.objects.filter(user_id=actor.pk, role_id=role.pk).exists():
-        return
-    if not ADMINISTERING & set(capabilities):  # type: ignore[call-overload]
-        raise Conflict(
-            Notice(_("this would take the right to manage users from your own role")),
-            field="capabilities",
-        )
-
-
 @transaction.atomic
 def team_create(*, actor: AbstractBaseUser | None, name: str, parent: Team | None = None) -> Team:
     rules.check_capability(actor, Capability.MANAGE_USERS)
     team = Team(name=name.strip(), parent=parent)
     _check_team(team)
     team.save()
-    _record(actor, change="team_created", team=team.name, parent=parent.name if parent else None)
+    permission_change_record(
+        actor, change="team_created", team=team.name, parent=parent.name if parent else None
+    )
     return team
 
 
@@ -353,7 +190,7 @@ def team_update(
     _check_team(changed)  # before `team` changes: a refused change leaves it as it was
     team.name, team.parent = changed.name, changed.parent
     team.save()
-    _record(
+    permission_change_record(
         actor,
         change="team_updated",
         team=team.name,
@@ -389,13 +226,14 @@ def _team_and_below(team: Team) -> set[int]:
     return below
 
 
-def _record(
+def permission_change_record(
     actor: AbstractBaseUser | None,
     *,
     document_id: int | None = None,
     customer_id: int | None = None,
     **details: object,
 ) -> None:
+    """Audit a change to who may do what (here and in access.roles)."""
     audit_record(
         action=AuditEvent.Action.PERMISSION_CHANGE,
         actor=actor,

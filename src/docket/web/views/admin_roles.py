@@ -1,9 +1,9 @@
 """Administration of roles (`manage_users`): what each may do, over which customers, and
 whether it needs two-factor; new roles, and deleting one that no one holds.
 
-Writes go through docket.access.services (role_create, role_update, role_delete), the same
+Writes go through docket.access.roles (role_create, role_update, role_delete), the same
 as /api/access/roles/; each records an audit event. The seeded roles can be edited, not
-deleted (access.services.BUILT_IN_ROLES).
+deleted (access.roles.BUILT_IN_ROLES).
 """
 
 from typing import Any
@@ -17,7 +17,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from docket.access import services as access_services
+from docket.access import roles as access_roles
 from docket.access.models import Capability, Member, Permission, Role, Scope
 from docket.core.errors import Conflict, DocketError, NotFound
 from docket.web.views.administration import form_refusal, page, requires
@@ -71,7 +71,7 @@ def roles_view(request: HttpRequest) -> HttpResponse:
         role.scope_label = dict(Scope.choices).get(role.scope, role.scope)
         role.permission_labels = _labels(Permission, role.permissions)
         role.capability_labels = _labels(Capability, role.capabilities)
-        role.built_in = role.code in access_services.BUILT_IN_ROLES
+        role.built_in = role.code in access_roles.BUILT_IN_ROLES
     return page(request, "web/admin/roles.html", {"roles": roles})
 
 
@@ -84,7 +84,7 @@ def role_create_view(request: HttpRequest) -> HttpResponse:
     form = RoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            role = access_services.role_create(actor=request.user, **form.cleaned_data)
+            role = access_roles.role_create(actor=request.user, **form.cleaned_data)
         except DocketError as error:
             form_refusal(form, error, REFUSALS)
         else:
@@ -96,17 +96,17 @@ def role_create_view(request: HttpRequest) -> HttpResponse:
 @requires(MANAGE_USERS)
 def role_view(request: HttpRequest, role_id: int) -> HttpResponse:
     role = _role_or_404(role_id)
-    initial = {field: getattr(role, field) for field in access_services.ROLE_FIELDS}
+    initial = {field: getattr(role, field) for field in access_roles.ROLE_FIELDS}
     form = RoleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            access_services.role_update(actor=request.user, role=role, **form.cleaned_data)
+            access_roles.role_update(actor=request.user, role=role, **form.cleaned_data)
         except DocketError as error:
             form_refusal(form, error, REFUSALS)
         else:
             messages.success(request, _("Role %(name)s was saved.") % {"name": role.name})
             return redirect("web:admin-roles")
-    built_in = role.code in access_services.BUILT_IN_ROLES
+    built_in = role.code in access_roles.BUILT_IN_ROLES
     context = {"role": role, "form": form, "built_in": built_in}
     return page(request, "web/admin/role.html", context)
 
@@ -118,7 +118,7 @@ def role_delete_view(request: HttpRequest, role_id: int) -> HttpResponse:
     role = _role_or_404(role_id)
     if request.method == "POST":
         try:
-            access_services.role_delete(actor=request.user, role=role)
+            access_roles.role_delete(actor=request.user, role=role)
         except Conflict:
             pass  # the page says why, with the numbers of now
         else:
@@ -126,7 +126,7 @@ def role_delete_view(request: HttpRequest, role_id: int) -> HttpResponse:
             return redirect("web:admin-roles")
     context = {
         "role": role,
-        "built_in": role.code in access_services.BUILT_IN_ROLES,
+        "built_in": role.code in access_roles.BUILT_IN_ROLES,
         "holders": Member.objects.filter(role=role).count(),
     }
     return page(request, "web/admin/role_delete.html", context)

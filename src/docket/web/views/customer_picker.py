@@ -120,25 +120,7 @@ class CustomerPickerField(forms.ModelChoiceField):
             customer = super().to_python(value.id)
             if customer is not None and " ".join(customer.name.split()) == text:
                 return customer
-        return self._resolve(text) if text else None
-
-    def _resolve(self, text: str) -> Customer:
-        found = customers_for_text(self.choosable, text, limit=6)
-        exact = [customer for customer in found if customer.exact]
-        if len(exact) == 1 or len(found) == 1:
-            return (exact or found)[0]
-        if not found:
-            raise ValidationError(
-                _("No customer you may choose matches “%(text)s”."),
-                code="no_match",
-                params={"text": text},
-            )
-        separator = "、" if get_language().startswith("zh") else ", "
-        raise ValidationError(
-            _("Several customers match “%(text)s”: %(names)s. Type more of the name."),
-            code="ambiguous",
-            params={"text": text, "names": separator.join(c.name for c in found[:5])},
-        )
+        return customer_for_text(self.choosable, text) if text else None
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         try:
@@ -146,6 +128,27 @@ class CustomerPickerField(forms.ModelChoiceField):
         except ValidationError:
             return True
         return str(self.prepare_value(initial) or "") != str(value.pk if value else "")
+
+
+def customer_for_text(choosable: QuerySet[Customer], text: str) -> Customer:
+    """The one customer of `choosable` a typed text means: its exact name or code, or the
+    only match. A text that means none or several is a ValidationError saying so."""
+    found = customers_for_text(choosable, text, limit=6)
+    exact = [customer for customer in found if customer.exact]
+    if len(exact) == 1 or len(found) == 1:
+        return (exact or found)[0]
+    if not found:
+        raise ValidationError(
+            _("No customer you may choose matches “%(text)s”."),
+            code="no_match",
+            params={"text": text},
+        )
+    separator = "、" if get_language().startswith("zh") else ", "
+    raise ValidationError(
+        _("Several customers match “%(text)s”: %(names)s. Type more of the name."),
+        code="ambiguous",
+        params={"text": text, "names": separator.join(c.name for c in found[:5])},
+    )
 
 
 @login_required

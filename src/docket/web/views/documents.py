@@ -2,6 +2,7 @@
 snippets. It runs the same search as /api/search/ (docket.search.engine)."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
@@ -12,6 +13,7 @@ from docket.customers.selectors import visible_customers
 from docket.documents.models import Document, DocumentType, Tag
 from docket.search.engine import SearchResult, search
 from docket.search.serializers import SearchParamsSerializer
+from docket.web.views.customer_picker import customer_for_text
 
 PAGE_SIZE = 20
 
@@ -28,9 +30,16 @@ def documents_view(request: HttpRequest) -> HttpResponse:
         year = data.pop("year")[-1]
         data.setdefault("date_after", f"{year}-01-01")
         data.setdefault("date_before", f"{year}-12-31")
-    params = SearchParamsSerializer(data=data)
+    data.pop("customer_text", None)  # emptied means something here: read from GET
+    customer_text = request.GET.get("customer_text")
+    try:
+        picked = _picked_customer(request, data, customer_text)
+    except ValidationError as error:
+        picked, customer_problem = None, error.messages[0]
+    else:
+        customer_problem = ""
     customer_ids = data.getlist("customer")
-    picked = _picked_customer(request, customer_ids)
+    params = SearchParamsSerializer(data=data)
     context = {
         "section": "documents",
         "q": data["q"],
@@ -40,9 +49,13 @@ def documents_view(request: HttpRequest) -> HttpResponse:
         "sort": data.get("sort", "relevance"),
         "picked_customer": picked,  # the filter's picker shows it
         "customer_ids": [] if picked else customer_ids,  # several (facets): kept as they are
+        "customer_text": customer_text if customer_problem else "",
+        "customer_problem": customer_problem,
     }
     status = 200
-    if params.is_valid():
+    if customer_problem:
+        status = 400
+    elif params.is_valid():
         result = search(user=request.user, params=params.to_params())
         if data["q"]:
             audit_record(
@@ -60,13 +73,25 @@ def documents_view(request: HttpRequest) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-def _picked_customer(request: HttpRequest, customer_ids: list[str]) -> Customer | None:
+def _picked_customer(request: HttpRequest, data: QueryDict, text: str | None) -> Customer | None:
     """The one customer the list is filtered by, if the user may see it (an id in the address
-    must not reveal another's name)."""
-    if len(customer_ids) != 1 or not customer_ids[0].isdigit():
-        return None
+    must not reveal another's name). `text` is the picker's text box, sent by its form: when
+    it no longer names the chosen customer (typed without the script, or typed and sent
+    without choosing), the customer it means replaces the ids in `data`; emptied, it clears
+    the one chosen. A text that means none or several is a ValidationError."""
     customers = visible_customers(user=request.user).only("id", "name")
-    return customers.filter(pk=customer_ids[0]).first()
+    ids = data.getlist("customer")
+    chosen = customers.filter(pk=ids[0]).first() if len(ids) == 1 and ids[0].isdigit() else None
+    text = " ".join((text or "").split()) if text is not None else None
+    if text is None or (chosen and text == " ".join(chosen.name.split())):
+        return chosen
+    if not text:
+        if len(ids) == 1:
+            data.pop("customer")
+        return None
+    customer = customer_for_text(customers, text)
+    data.setlist("customer", [str(customer.pk)])
+    return customer
 
 
 def _pages(result: SearchResult, page: int) -> dict:

@@ -32,3 +32,13 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// A form marked data-swap-errors shows the server's 400 answer (filters it could not
+// understand, a customer name that means several) where its results go; htmx would drop it.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const source = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (event.detail.xhr.status === 400 && source && source.closest("[data-swap-errors]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
