@@ -43,8 +43,20 @@ def collect(source: Path = SOURCE) -> None:
     subprocess.run(command, cwd=source, env=env, check=True, capture_output=True)
 
 
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\{[^}]*\}\}|\{\w+\}|<[^>]+>")
+
+
+def mostly_chinese(msgid: str) -> bool:
+    """More Chinese characters than Latin letters, placeholders and tags aside: an English
+    sentence with a Chinese example in it (搜索文档, e.g. 上个月 ABC 的合同) is English."""
+    text = PLACEHOLDER.sub("", msgid)
+    return len(CJK.findall(text)) > len(re.findall(r"[A-Za-z]", text))
+
+
 def own_language(language: str, msgid: str) -> bool:
-    return bool(CJK.search(msgid)) == (language == "zh_Hans")
+    if language == "zh_Hans":
+        return mostly_chinese(msgid)
+    return not CJK.search(msgid)
 
 
 def fill(catalogue: polib.POFile, language: str, given: dict) -> None:

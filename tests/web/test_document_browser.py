@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from PIL import Image, ImageDraw
+from playwright.sync_api import expect
 
 from docket.access import seeds
 from docket.access.models import Team
@@ -137,6 +138,9 @@ def test_a_new_version_is_compared_side_by_side_in_chinese(
             }
         ]
     )
+    picker = page.locator("[data-file-picker]")
+    expect(picker.locator("label")).to_have_text("选择文件")  # not the browser's "Choose File"
+    expect(picker.locator("[data-file-name]")).to_have_text("购销合同_修订.pdf")
     page.get_by_label("说明").fill("金额调整为15万元")
     page.get_by_role("button", name="上传版本").click()
     page.get_by_text("版本 2 已上传").wait_for()

@@ -21,6 +21,20 @@ def test_every_string_in_the_catalogue_is_translated(language):
     assert messages.untranslated(catalogue) == []
 
 
+def test_no_english_sentence_stands_untranslated_in_the_chinese_catalogue():
+    """A msgid that holds Chinese examples (上个月 ABC 的合同) is still English: it needs its
+    Chinese translation, not itself. Codes and acronyms (VIP) may stay as they are."""
+    catalogue = polib.pofile(str(messages.catalogue_path("zh_Hans")))
+    english = [
+        e.msgid
+        for e in catalogue
+        if e.msgstr == e.msgid
+        and not messages.mostly_chinese(e.msgid)
+        and e.msgid != e.msgid.upper()
+    ]
+    assert english == []
+
+
 @pytest.mark.parametrize("language", messages.LANGUAGES)
 def test_the_compiled_catalogue_matches_its_source(language):
     source = messages.catalogue_path(language)

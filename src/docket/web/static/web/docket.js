@@ -9,6 +9,12 @@ document.addEventListener("change", (event) => {
   if (field.matches && field.matches("[data-autosubmit]")) {
     field.form.requestSubmit();
   }
+  // A file picker (class file-picker) says which file was chosen, as the browser's would.
+  const picker = field.closest && field.closest("[data-file-picker]");
+  if (picker && field.type === "file") {
+    const names = [...field.files].map((file) => file.name).join(", ");
+    picker.querySelector("[data-file-name]").textContent = names || picker.dataset.msgNone;
+  }
 });
 
 // Tags carry their colour as data-color (inline style attributes would need 'unsafe-inline').
