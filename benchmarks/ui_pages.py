@@ -1,6 +1,7 @@
 """Server time of the web UI's busiest pages: the documents list with 100,000 documents and
-the customer page of a customer with 5,000 documents (issue 6), plus the dashboard and the
-customers list. Through Django's test client with a signed-in session: the whole middleware
+the customer page of a customer with 5,000 documents (issue 6), plus the dashboard, the
+customers list, and a document type's naming report and rename preview (each reads all of
+the type's documents). Through Django's test client with a signed-in session: the whole middleware
 stack and the template rendering, no network and no browser. Median and p95 of the response
 time, and the SQL queries one request runs.
 
@@ -33,6 +34,19 @@ def give_one_customer_many(customers: list, documents: int) -> object:
     return big
 
 
+def name_by_the_rule() -> tuple[object, int]:
+    """Apply the naming rule of the type with the most documents (bulk-filled documents have
+    no names yet), so its report and preview read every one of them and find none off."""
+    from django.db.models import Count
+
+    from docket.documents.models import DocumentType
+    from docket.documents.naming import naming_rule_apply
+
+    biggest = DocumentType.objects.annotate(n=Count("document")).order_by("-n").first()
+    naming_rule_apply(actor=None, document_type=biggest)
+    return biggest, biggest.n
+
+
 def main() -> None:
     args = common.parse_args(__doc__)
     common.setup_django(args.db, args.workdir)
@@ -48,6 +62,7 @@ def main() -> None:
     common.reset_database()
     user, customer_rows, types = fill(documents, customers)
     big = give_one_customer_many(customer_rows, big_size)
+    named_type, named = name_by_the_rule()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
@@ -63,6 +78,8 @@ def main() -> None:
         f"customer page ({big_size:,} documents)": f"/customers/{big.id}/",
         "customers list": "/customers/",
         "dashboard": "/",
+        f"naming report, a type of {named:,}": f"/manage/types/{named_type.id}/names/",
+        f"naming preview, a type of {named:,}": f"/manage/types/{named_type.id}/rename/",
     }
     results = {name: measure(client, url, warmup, requests) for name, url in cases.items()}
     label = common.database_label()

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 MAX_NAME_BYTES = 200
+_SEPARATOR = re.compile(r"[/\\]")
 _ILLEGAL = re.compile(r'[<>:"/\\|?*]')
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
     f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)
@@ -20,8 +21,9 @@ def escape_original_name(name: str) -> str:
 
 def safe_filename(name: str, *, fallback: str = "file", max_bytes: int = MAX_NAME_BYTES) -> str:
     name = unicodedata.normalize("NFC", name or "")
-    name = re.split(r"[/\\]", name)[-1]  # never a path
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in {"Cc", "Cf"})
+    name = _SEPARATOR.split(name)[-1]  # never a path
+    if not name.isprintable():  # the rare name with control or format characters
+        name = "".join(ch for ch in name if unicodedata.category(ch) not in {"Cc", "Cf"})
     name = _ILLEGAL.sub("_", name).strip(" .")
     stem, dot, ext = name.rpartition(".")
     if not dot:

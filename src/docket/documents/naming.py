@@ -33,18 +33,36 @@ STEM_BYTES = MAX_NAME_BYTES - 20  # room for a numbered suffix and an extension
 
 def rule_stem(document: Document) -> str:
     """What the type's rule makes of this document, before any numbered suffix."""
-    date = document.document_date or document.created_at.date()
+    return _stem(
+        document.document_type.naming_template,
+        customer=document.customer.name,
+        type_name=document.document_type.name,
+        date=document.document_date or document.created_at.date(),
+        title=document.title,
+        archive_number=document.archive_number,
+    )
+
+
+def _stem(
+    template: str,
+    *,
+    customer: str,
+    type_name: str,
+    date: datetime.date,
+    title: str,
+    archive_number: str,
+) -> str:
     values = {
-        "customer": document.customer.name,
-        "type": document.document_type.name,
+        "customer": customer,
+        "type": type_name,
         "date": date,
-        "title": document.title,
-        "archive_number": document.archive_number,
+        "title": title,
+        "archive_number": archive_number,
     }
     try:
-        stem = string.Formatter().vformat(document.document_type.naming_template, (), values)
-    except (KeyError, ValueError, IndexError, AttributeError):
-        stem = f"{document.customer.name}_{document.document_type.name}_{date:%Y%m%d}"
+        stem = template.format_map(values)  # str.format's C code: scans call it per document
+    except (KeyError, ValueError, IndexError, AttributeError, TypeError):
+        stem = f"{customer}_{type_name}_{date:%Y%m%d}"
     stem = stem.replace("/", "_").replace("\\", "_")  # a value's slash is not a folder
     return safe_filename(stem, max_bytes=STEM_BYTES)
 
@@ -59,7 +77,7 @@ def assign_file_stem(document: Document) -> str:
 
 
 def _numbered(
-    document: Document, base: str, moved: dict[int, tuple[int, str]] | None = None
+    document: "Document | Named", base: str, moved: dict[int, tuple[int, str]] | None = None
 ) -> str:
     """`base`, or base_2, base_3 … if another of the customer's documents has it. `moved`
     holds stems given in a run not (yet) written: {document id: (customer id, stem)}."""
@@ -77,7 +95,7 @@ def _numbered(
     return stem
 
 
-def _follows(document: Document, base: str) -> bool:
+def _follows(document: "Named", base: str) -> bool:
     """Whether the document's stem is the rule's, or the rule's numbered because another of
     its customer's documents had it. A number never exceeds the customer's count of
     documents (`customer_documents`, from _scan): so the date at the end of a name made by
@@ -138,16 +156,37 @@ def nonconforming(documents: QuerySet[Document]) -> list[NameReport]:
     return found
 
 
-# Documents read a batch at a time when a whole type is gone through (keyset on id).
-SCAN_BATCH = 1000
-SCAN_FIELDS = ("file_stem", "title", "document_date", "created_at", "archive_number")
-SCAN_FIELDS += ("deleted_at", "customer", "customer__name", "document_type")
-SCAN_FIELDS += ("document_type__name", "document_type__naming_template")
+# Documents read a batch at a time when a whole type is gone through (keyset on id), as
+# plain rows: a type may hold 100,000 documents, and building a model for each cost more
+# than everything else the scan does.
+SCAN_BATCH = 2000
+SCAN_COLUMNS = ("id", "customer_id", "file_stem", "title", "archive_number", "deleted_at")
+SCAN_COLUMNS += ("document_date", "created_at", "customer__name", "document_type__name")
+SCAN_COLUMNS += ("document_type__naming_template",)
+
+
+@dataclass(frozen=True)
+class Named:
+    """A document as a scan of its type reads it: what the pages show, and its rule-made
+    stem (`rule_stem`) before any numbered suffix."""
+
+    id: int
+    customer_id: int
+    file_stem: str
+    title: str
+    archive_number: str
+    deleted_at: datetime.datetime | None
+    rule_stem: str
+    customer_documents: int  # how many documents its customer has (see _follows)
+
+    @property
+    def pk(self) -> int:
+        return self.id
 
 
 @dataclass(frozen=True)
 class OffRule:
-    documents: list[Document]
+    documents: list[Named]
     next_after: int | None  # the id to go on from; None when there are no more
 
 
@@ -168,26 +207,33 @@ class Renaming:
         return [(r.old, r.new) for r in self.renames]
 
 
-def _scan(documents: QuerySet[Document], *, after: int = 0) -> Iterator[Document]:
-    """The documents in id order past `after`, with what rule_stem reads, a batch at a time,
-    so a type with 100,000 documents never sits in memory at once."""
-    ordered = documents.select_related("customer", "document_type").only(*SCAN_FIELDS)
-    ordered = ordered.order_by("id")
+def _scan(documents: QuerySet[Document], *, after: int = 0) -> Iterator[Named]:
+    """The documents in id order past `after`, with their rule-made stems, a batch at a
+    time, so a type with 100,000 documents never sits in memory at once."""
+    ordered = documents.order_by("id").values_list(*SCAN_COLUMNS)
     while True:
         batch = list(ordered.filter(id__gt=after)[:SCAN_BATCH])
-        customers = {document.customer_id for document in batch}
         counts = dict(
-            Document.all_objects.filter(customer_id__in=customers)
+            Document.all_objects.filter(customer_id__in={row[1] for row in batch})
             .values("customer_id")
             .annotate(n=Count("id"))
             .values_list("customer_id", "n")
         )
-        for document in batch:
-            document.customer_documents = counts.get(document.customer_id, 0)  # type: ignore[attr-defined]
-        yield from batch
+        for pk, customer_id, file_stem, title, number, deleted_at, *rest in batch:
+            date, created_at, customer, type_name, template = rest
+            stem = _stem(
+                template,
+                customer=customer,
+                type_name=type_name,
+                date=date or created_at.date(),
+                title=title,
+                archive_number=number,
+            )
+            count = counts.get(customer_id, 0)
+            yield Named(pk, customer_id, file_stem, title, number, deleted_at, stem, count)
         if len(batch) < SCAN_BATCH:
             return
-        after = batch[-1].id
+        after = batch[-1][0]
 
 
 def off_rule(documents: QuerySet[Document], *, after: int = 0, limit: int) -> OffRule:
@@ -195,7 +241,7 @@ def off_rule(documents: QuerySet[Document], *, after: int = 0, limit: int) -> Of
     order past `after`: those a rule changed since they were named, and any never named."""
     found: list[Document] = []
     for document in _scan(documents, after=after):
-        if _follows(document, rule_stem(document)):
+        if _follows(document, document.rule_stem):
             continue
         if len(found) == limit:
             return OffRule(found, next_after=found[-1].id)
@@ -204,7 +250,7 @@ def off_rule(documents: QuerySet[Document], *, after: int = 0, limit: int) -> Of
 
 
 def count_off_rule(documents: QuerySet[Document]) -> int:
-    return sum(not _follows(d, rule_stem(d)) for d in _scan(documents))
+    return sum(not _follows(d, d.rule_stem) for d in _scan(documents))
 
 
 def _rename(documents: QuerySet[Document], *, limit: int | None, write: bool) -> Renaming:
@@ -213,7 +259,7 @@ def _rename(documents: QuerySet[Document], *, limit: int | None, write: bool) ->
     renames: list[Rename] = []
     moved: dict[int, tuple[int, str]] = {}
     for document in _scan(documents):
-        base = rule_stem(document)
+        base = document.rule_stem
         if _follows(document, base):
             continue
         if limit is not None and len(renames) == limit:

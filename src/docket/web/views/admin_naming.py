@@ -57,7 +57,7 @@ def type_names_view(request: HttpRequest, type_id: int) -> HttpResponse:
     )
     context = {
         "document_type": document_type,
-        "rows": [(d, naming.rule_stem(d), uploaded.get(d.pk, "")) for d in found.documents],
+        "rows": [(d, d.rule_stem, uploaded.get(d.pk, "")) for d in found.documents],
         "next_after": found.next_after,
         "paged": after.isdigit(),
     }
