@@ -128,7 +128,7 @@ def test_a_filter_that_leaves_few_documents_finds_the_same_as_a_walk_of_the_inde
     make_doc, find, monkeypatch, other_customer
 ):
     monkeypatch.setattr(engine, "RANK_CAP", 0)
-    monkeypatch.setattr(engine, "LOOKUP_COST", 0)
+    monkeypatch.setattr(engine, "LOOKUP_COST", 1e-9)
     mine = [make_doc("服务合同"), make_doc("服务"), make_doc("合同")]
     make_doc("服务合同", customer=other_customer)
     query = {"q": "服务 -合同", "filters": (Q(customer=mine[0].customer),)}
@@ -154,6 +154,40 @@ def test_beyond_the_cap_the_count_is_a_lower_bound_and_the_newest_come_first(
     assert result.facets["customer"][0]["count"] == 3  # the newest 3
     oldest = find("服务", sort="oldest", page=2, page_size=2).hits
     assert [h.document.id for h in oldest] == [documents[2].id, documents[3].id]
+
+
+def test_a_walk_that_goes_on_below_the_run_of_matches_misses_and_repeats_none(
+    make_doc, find, monkeypatch, other_customer
+):
+    """The run of matches (the newest two here) is not walked again: the filter is applied
+    to it, and the walk goes on below it."""
+    monkeypatch.setattr(engine, "RANK_CAP", 2)
+    monkeypatch.setattr(engine, "FEW_DOCUMENTS", 0)  # a walk, not lookups
+    documents = [make_doc("服务") for _ in range(5)]
+    documents[3].customer = other_customer  # in the run, left out by the filter
+    documents[3].save()
+    documents.insert(2, make_doc("服务", customer=other_customer))  # below it
+    mine = {"filters": (Q(customer=documents[0].customer),), "page_size": 10}
+    result = find("服务", **mine)
+    expected = [d.id for d in reversed(documents) if d.customer_id != other_customer.id]
+    assert [h.document.id for h in result.hits] == expected
+    assert (result.count, result.count_exact) == (4, True)
+    monkeypatch.setattr(engine, "CANDIDATE_CAP", 1)  # the run alone holds more than that
+    capped = find("服务", **mine)
+    assert (capped.count, capped.count_exact) == (1, False)
+    assert [h.document.id for h in capped.hits][:1] == expected[:1]
+
+
+def test_documents_are_looked_up_one_by_one_only_when_fewer_than_the_walk_would_step_over(
+    make_doc, monkeypatch
+):
+    documents = [make_doc("服务") for _ in range(4)]
+    newest = max(d.id for d in documents)
+    monkeypatch.setattr(engine, "LOOKUP_COST", newest / 3)  # a lookup costs a third of all
+    all_of_them = Document.objects.filter(id__in=[d.id for d in documents])
+    assert engine._few(all_of_them.filter(id__in=[d.id for d in documents[:2]]), share=1.0)
+    assert not engine._few(all_of_them.filter(id__in=[d.id for d in documents[:3]]), share=1.0)
+    assert not engine._few(all_of_them, share=0.0)
 
 
 def test_how_densely_matches_lie_is_judged_by_the_ids_a_run_of_them_spans():

@@ -16,6 +16,7 @@ Rare and common terms alike then cost a bounded amount of work (benchmarks/searc
 """
 
 import datetime
+import math
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -119,7 +120,7 @@ def run(
     backend = get_backend()
     for negative in negatives:
         documents = backend.excluding(documents, negative)
-    run_of_matches, found = [], None
+    run_of_matches, found, few = [], None, False
     if positive is not None:
         run_of_matches = backend.run_of_matches(positive, RANK_CAP + 1)
         found = run_of_matches if len(run_of_matches) <= RANK_CAP else None
@@ -127,11 +128,14 @@ def run(
         matched = documents.order_by("-created_at", "-id")
     elif found is not None:  # few match in the whole index: those that pass the filters
         matched = documents.filter(id__in=id_subquery(found)).order_by("-id")
-    elif _few(documents, share_matching(run_of_matches)):
+    elif few := _few(documents, share_matching(run_of_matches)):
         matched = backend.matching_each(documents, positive).order_by("-id")
     else:  # walk the index, newest first (FTS5 walks rowids backwards without sorting)
         matched = backend.matching(documents, positive).order_by("-search_entry")
-    rows = candidate_rows(matched, CANDIDATE_CAP + 1)
+    if positive is not None and found is None and backend.runs_newest_first and not few:
+        rows = _newest_matching(documents, positive, run_of_matches)
+    else:
+        rows = candidate_rows(matched, CANDIDATE_CAP + 1)
     count_exact = len(rows) <= CANDIDATE_CAP
     ranked = found is not None and params.sort == "relevance"
     ranks = backend.ranks(positive, [row[0] for row in rows]) if ranked else {}
@@ -172,6 +176,18 @@ def run(
     )
 
 
+def _newest_matching(documents: QuerySet[Document], positive: Node, run: list[int]) -> list:
+    """The walk's candidate rows, without walking again what the run of matches read (the
+    newest matches, on a backend that reads them newest first): those of the run that pass
+    the permission and filters, then the walk below the run."""
+    in_run = documents.filter(id__in=id_subquery(run)).order_by("-id")
+    rows = candidate_rows(in_run, CANDIDATE_CAP + 1)
+    if len(rows) <= CANDIDATE_CAP:
+        below = get_backend().matching(documents, positive, below=min(run))
+        rows += candidate_rows(below.order_by("-search_entry"), CANDIDATE_CAP + 1 - len(rows))
+    return rows
+
+
 def share_matching(run_of_matches: list[int]) -> float:
     """The share of all documents that match, judged by how many ids the run spans."""
     if not run_of_matches:
@@ -183,11 +199,13 @@ def _few(documents: QuerySet[Document], share: float) -> bool:
     """Whether looking each document up in the index costs less than walking its matches:
     when the permission and filters leave few documents (one customer's, say) and the words
     are in many more. A lookup costs about LOOKUP_COST steps of a walk."""
-    count = documents.order_by().values("id")[: FEW_DOCUMENTS + 1].count()
-    if count > FEW_DOCUMENTS:
-        return False
     newest = Document.all_objects.order_by("-id").values_list("id", flat=True).first()
-    return count * LOOKUP_COST < share * (newest or 0)
+    bound = share * (newest or 0) / LOOKUP_COST  # fewer documents than this: look them up
+    cap = min(FEW_DOCUMENTS, math.ceil(bound) - 1)
+    if cap < 0:
+        return False
+    # Counted only as far as it matters: a filter may leave many documents to count.
+    return documents.order_by().values("id")[: cap + 1].count() <= cap
 
 
 def _sort_key(sort: str, ranked: bool):  # noqa: ANN202 (a key function)

@@ -23,6 +23,8 @@ from docket.search.tokens import is_cjk
 
 
 class SearchBackend(ABC):
+    runs_newest_first: bool  # whether run_of_matches gives the newest matches, newest first
+
     @abstractmethod
     def write(self, entries: Sequence[IndexText]) -> None:
         """Insert or replace these documents' entries, in the caller's transaction."""
@@ -53,9 +55,15 @@ class SearchBackend(ABC):
     def size_bytes(self) -> int:
         """The space the index takes on disk."""
 
-    def matching(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
-        """The documents that match, joined to the index (which the database may walk)."""
+    def matching(
+        self, documents: QuerySet[Document], node: Node, *, below: int | None = None
+    ) -> QuerySet[Document]:
+        """The documents that match, joined to the index (which the database may walk);
+        with `below`, only those with smaller ids (the constraint is on the index's own
+        rowid, where the index can seek to it)."""
         sql, params = self.condition(node)
+        if below is not None:
+            sql, params = f"{sql} AND {{table}}.rowid < %s", [*params, below]
         condition = IndexSQL(sql, params, BooleanField())
         return documents.filter(search_entry__isnull=False).filter(condition)
 

@@ -27,6 +27,8 @@ RANK = "ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', vector, %s::tsquery, 1)"
 
 
 class PostgresBackend(SearchBackend):
+    runs_newest_first = False  # a bitmap scan reads in the table's order
+
     def write(self, entries: Sequence[IndexText]) -> None:
         rows = []
         for entry in entries:

@@ -19,6 +19,8 @@ RANK = "-bm25(search_index, 4.0, 1.0, 0.5)"
 
 
 class SqliteBackend(SearchBackend):
+    runs_newest_first = True  # FTS5 reads rowids backwards without sorting
+
     def write(self, entries: Sequence[IndexText]) -> None:
         if not entries:
             return
