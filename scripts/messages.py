@@ -66,7 +66,9 @@ def fill(catalogue: polib.POFile, language: str, given: dict) -> None:
             entry.msgstr, entry.previous_msgid, entry.previous_msgid_plural = "", None, None
             entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
         translation = given.get(entry.msgid)
-        if translation is None and own_language(language, entry.msgid):
+        translated = entry.msgstr or any(entry.msgstr_plural.values())
+        if translation is None and not translated and own_language(language, entry.msgid):
+            # Its own translation only while it has none: an English one may say more (UTC).
             translation = [entry.msgid, entry.msgid_plural] if entry.msgid_plural else entry.msgid
         if translation is None:
             continue

@@ -1,16 +1,20 @@
 """docket demo: Chinese demo customers and documents, filed through the real services, the
-same for the same --seed."""
+same for the same --seed; then the suggestion model trained on them."""
 
 import re
 from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from docket.customers.models import Contact, Customer
 from docket.demo.phrases import rmb_upper, yuan
 from docket.documents.models import Document, DocumentType, Tag, Version
+from docket.ingest import parsers, training
+from docket.ingest.models import ClassifierState
 from docket.storage.blobstore import get_blob_store
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -58,7 +62,9 @@ def test_default_demo_makes_twelve_customers_and_sixty_documents_of_every_type_a
     assert all(re.fullmatch(r"[A-Z]+-202[2-4]-\d{4}", d.archive_number) for d in documents)
     mime_types = set(Version.objects.values_list("mime_type", flat=True))
     assert {"application/pdf", "text/plain", "text/csv", "image/png"} <= mime_types
-    assert output.count("\n") == 1 and "12 customers" in output and "60 documents" in output
+    loaded, trained = output.splitlines()
+    assert "12 customers" in loaded and "60 documents" in loaded
+    assert trained.startswith("Suggestion model trained on 60 documents")
 
 
 def test_every_demo_customer_has_one_to_three_contacts_with_phone_and_email(db):
@@ -149,6 +155,7 @@ def test_if_empty_does_nothing_when_any_customer_exists(customer):
     assert "already exist" in output
     assert Customer.objects.count() == 1
     assert Document.objects.count() == 0
+    assert not ClassifierState.objects.exists()  # nothing new to learn from: not trained
 
 
 def test_if_empty_loads_the_demo_into_an_empty_database(db):
@@ -156,6 +163,39 @@ def test_if_empty_loads_the_demo_into_an_empty_database(db):
 
     assert Customer.objects.count() == 4
     assert Document.objects.count() == 10
+
+
+def suggested_types(text: str) -> list[tuple[str, float]]:
+    """The model's type suggestions for a text, as ingest's suggest step asks for them."""
+    model = training.current_model()
+    assert model is not None, "no model was trained"
+    names = dict(DocumentType.objects.values_list("id", "name"))
+    return [(names[s.target_id], s.confidence) for s in model.suggest(text).types]
+
+
+def test_after_the_demo_of_make_run_a_contract_pdf_gets_the_contract_type_suggested(
+    db, contract_pdf
+):
+    get_user_model().objects.create_superuser(username="admin", password="docket-demo-2024")
+    output = demo("--if-empty", "--as-user", "admin")  # as `make run` loads it
+
+    assert "Suggestion model trained on 60 documents" in output
+    text = parsers.parse(contract_pdf, "application/pdf").text
+    assert text.startswith("购销合同")
+    (best, confidence), *_ = suggested_types(text)
+    assert best == "合同"
+    assert confidence >= settings.SUGGESTION_THRESHOLD  # applied at upload, not only listed
+    invoice = "增值税专用发票\n购买方：上海ABC贸易有限公司\n价税合计(小写)：¥128,000.00"
+    assert suggested_types(invoice)[0][0] == "发票"  # it tells types apart, not always 合同
+
+
+def test_a_demo_too_small_to_learn_from_says_what_the_model_did_not_learn(db):
+    output = demo("--customers", "1", "--documents", "3")
+
+    trained = output.splitlines()[1]
+    assert trained.startswith("Suggestion model trained on 3 documents")
+    assert "Not learned: type: not enough filed documents to learn from" in trained
+    assert training.current_model() is None  # nothing stored that would suggest
 
 
 @pytest.mark.parametrize(

@@ -174,3 +174,12 @@ def test_the_trail_runs_as_many_queries_for_30_events_as_for_3(admin_client, tra
         audit_record(action=Action.DOWNLOAD, actor=wangfang, document_id=contract.pk)
     assert queries_for(admin_client, url) == few
     assert len(table(admin_client.get(url).content.decode())) == 30
+
+
+def test_the_trail_shows_each_users_name_with_the_username_on_hover(admin_client, trail):
+    wangfang, _ = trail
+    wangfang.first_name = "王芳"
+    wangfang.save(update_fields=["first_name"])
+    page = admin_client.get("/manage/audit/?user=wangfang").content.decode()
+    assert [row[1] for row in table(page)] == ["王芳"] * 4
+    assert page.count('<span title="wangfang">王芳</span>') == 4

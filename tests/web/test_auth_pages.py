@@ -120,3 +120,28 @@ def test_an_unknown_language_changes_nothing(client, user):
 def test_the_language_can_be_chosen_before_signing_in(client):
     client.post("/language/", {"language": "en", "next": "/login/"})
     assert "Sign in" in client.get("/login/").content.decode()
+
+
+def language_options(page: str) -> list[str]:
+    menu = page.split('<select id="language"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'lang="([\w-]+)">([^<]+)</option>', menu)
+
+
+def test_each_language_in_the_menu_is_named_in_its_own_language(client, user):
+    named = [("zh-hans", "简体中文"), ("en", "English")]
+    assert language_options(client.get("/login/").content.decode()) == named
+    client.post("/language/", {"language": "en", "next": "/login/"})
+    assert language_options(client.get("/login/").content.decode()) == named
+    sign_in(client)
+    assert language_options(client.get("/").content.decode()) == named  # chosen: English
+    client.post("/language/", {"language": "zh-hans"})
+    assert language_options(client.get("/").content.decode()) == named
+
+
+def test_the_user_menu_leads_to_two_factor_setup_whatever_the_role(client, user):
+    sign_in(client)
+    page = client.get("/").content.decode()
+    account = page.split('<div class="account">', 1)[1].split("</div>", 1)[0]
+    assert re.search(r'<a href="/2fa/"\s*>双因素认证</a>', account)
+    assert client.get("/2fa/").status_code == 200
+    assert 'href="/2fa/" aria-current="page"' in client.get("/2fa/").content.decode()

@@ -12,6 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from docket.access import seeds
 from docket.access.models import Level
+from docket.audit.models import AuditEvent
+from docket.audit.services import audit_record
 from docket.customers.models import Customer
 from docket.customers.services import contact_create, customer_create
 from docket.documents.models import DocumentType, Tag
@@ -319,6 +321,104 @@ def test_timeline_shows_fifty_events_and_the_history_page_the_rest(world):
     assert len(history.context["timeline"]) == 56 - 50  # 55 edits, 1 upload (not the 机密 one)
 
 
+def read(user, document, action: str, **details) -> None:
+    """A look at a document, recorded as the document page and the API record it."""
+    audit_record(
+        action=action,
+        actor=user,
+        document_id=document.pk,
+        customer_id=document.customer_id,
+        details=details or None,
+    )
+
+
+def test_the_history_shows_what_changed_and_reads_only_when_asked(world):
+    read(world.sales_east, world.document, "preview", version=1)
+    read(world.sales_east, world.document, "download", version=1)
+    document_update(actor=world.manager_east, document=world.document, title="购销合同（盖章版）")
+    read(world.manager_east, world.document, "preview", version=1)
+    client = signed_in(world.sales_east)
+    url = f"/customers/{world.customer.id}/history/"
+    changes = client.get(url)
+    assert [event.action for event, _ in changes.context["timeline"]] == ["edit", "upload"]
+    assert f'href="{url}?reads=1">显示查看和下载记录</a>' in page_text(changes)
+    everything = client.get(url, {"reads": "1"})
+    actions = [event.action for event, _ in everything.context["timeline"]]
+    assert actions == ["preview", "edit", "download", "preview", "upload"]
+    assert f'href="{url}">隐藏查看和下载记录</a>' in page_text(everything)
+    assert "预览" in page_text(everything) and "下载" in page_text(everything)
+    # the audit trail keeps them all: only the page leaves them out
+    assert AuditEvent.objects.filter(document_id=world.document.id, action="preview").count() == 2
+
+
+def test_an_unknown_reads_value_shows_only_the_changes(world):
+    read(world.sales_east, world.document, "download", version=1)
+    client = signed_in(world.sales_east)
+    for value in ("yes", "0", "", "1'"):
+        answer = client.get(f"/customers/{world.customer.id}/history/", {"reads": value})
+        assert answer.status_code == 200
+        assert [e.action for e, _ in answer.context["timeline"]] == ["upload"], value
+
+
+def test_the_history_pages_what_it_shows_and_its_pages_keep_the_choice(world):
+    for _ in range(60):
+        read(world.sales_east, world.document, "preview", version=1)
+    for number in range(3):
+        document_update(
+            actor=world.manager_east, document=world.document, title=f"购销合同 第{number}稿"
+        )
+    client = signed_in(world.sales_east)
+    url = f"/customers/{world.customer.id}/history/"
+    changes = client.get(url)
+    assert (
+        len(changes.context["timeline"]) == 4
+        and changes.context["page_obj"].paginator.num_pages == 1
+    )
+    assert 'rel="next"' not in page_text(changes)
+    first = client.get(url, {"reads": "1"})
+    assert first.context["page_obj"].paginator.num_pages == 2
+    assert 'href="?reads=1&amp;page=2" rel="next"' in page_text(first)
+    second = client.get(url, {"reads": "1", "page": "2"})
+    assert len(second.context["timeline"]) == 64 - 50
+    assert f'href="{url}">隐藏查看和下载记录</a>' in page_text(second)
+
+
+def test_the_customer_page_shows_what_changed_and_reads_only_when_asked(world):
+    for _ in range(60):
+        read(world.sales_east, world.document, "preview", version=1)
+    document_update(actor=world.manager_east, document=world.document, title="购销合同（盖章版）")
+    client = signed_in(world.sales_east)
+    url = f"/customers/{world.customer.id}/"
+    changes = client.get(url)
+    assert [e.action for e, _ in changes.context["timeline"]] == ["edit", "upload"]
+    body = page_text(changes)
+    assert f'href="{url}?reads=1">显示查看和下载记录</a>' in body
+    assert f'href="/customers/{world.customer.id}/history/">' in body  # 全部记录
+    everything = client.get(url, {"reads": "1"})
+    timeline = everything.context["timeline"]
+    assert len(timeline) == 50 and timeline[1][0].action == "preview"
+    body = page_text(everything)
+    assert f'href="/customers/{world.customer.id}/history/?page=2&amp;reads=1"' in body
+    assert f'href="{url}">隐藏查看和下载记录</a>' in body
+
+
+@pytest.mark.parametrize("reads", ["", "1"])
+def test_the_history_makes_as_many_queries_for_30_events_as_for_3(world, reads):
+    client = signed_in(world.sales_east)
+    url = f"/customers/{world.customer.id}/history/?reads={reads}"
+    client.get(url)
+
+    def add(count: int) -> None:
+        for number in range(count):
+            read(world.sales_east, world.document, "download", version=1)
+            document_update(actor=world.manager_east, document=world.document, title=f"稿{number}")
+
+    add(2)
+    few = queries_for(client, url)
+    add(27)
+    assert queries_for(client, url) == few
+
+
 # Editing the profile, adding contacts
 
 
@@ -567,3 +667,30 @@ def test_the_customer_page_in_english(page, east_office):
     expect(page.locator(".profile")).to_contain_text("Enterprise")
     expect(page.get_by_role("link", name="Edit profile")).to_have_count(0)  # sales may not edit
     shot(page, "customer-page-en")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_customers_history_shows_views_and_downloads_when_asked(page, east_office):
+    from playwright.sync_api import expect
+
+    from tests.web.conftest import shot, sign_in
+
+    sign_in(page, "chenjing", BROWSER_PASSWORD)
+    page.goto(f"/customers/{east_office.id}/")
+    page.get_by_role("link", name="2023年度购销合同").first.click()
+    with page.expect_download():
+        page.locator(".doc-preview").get_by_role("link", name="下载").click()
+    page.goto(f"/customers/{east_office.id}/history/")
+    timeline = page.locator(".timeline")
+    expect(timeline.locator("li").first).to_contain_text("wangfang")
+    expect(timeline).not_to_contain_text("下载")
+    page.get_by_role("link", name="显示查看和下载记录").click()
+    expect(page).to_have_url(re.compile(r"/history/\?reads=1$"))
+    expect(timeline.locator("li").first).to_contain_text("chenjing")
+    expect(timeline.locator("li").first).to_contain_text("下载")
+    expect(timeline.locator("li").first).to_contain_text("2023年度购销合同")
+    shot(page, "customer-history-with-reads")
+    page.get_by_role("link", name="隐藏查看和下载记录").click()
+    expect(timeline).not_to_contain_text("下载")
+    expect(page.get_by_role("link", name="显示查看和下载记录")).to_be_visible()

@@ -17,7 +17,11 @@ from docket.audit.models import AuditEvent
 from docket.customers.models import Customer
 from docket.customers.services import customer_create
 from docket.documents.models import Document, DocumentType, Tag
-from docket.documents.services import document_create_from_blob, version_add_from_blob
+from docket.documents.services import (
+    document_create_from_blob,
+    document_update,
+    version_add_from_blob,
+)
 from docket.documents.text import normalise
 from docket.storage.blobstore import get_blob_store
 from tests.conftest import download, user_with_role
@@ -252,17 +256,18 @@ def test_older_history_comes_in_pages_for_htmx(client, office):
     client.force_login(office.owner)
     for _ in range(25):
         client.get(f"/documents/{office.document.id}/")
-    page = client.get(f"/documents/{office.document.id}/").content.decode()
+    page = client.get(f"/documents/{office.document.id}/?reads=1").content.decode()
     assert "更早的记录" in page
     newest = AuditEvent.objects.filter(document_id=office.document.id).order_by("-seq")
     last_shown = newest[19].seq
     rows = client.get(
-        f"/documents/{office.document.id}/history/?before={last_shown}", HTTP_HX_REQUEST="true"
+        f"/documents/{office.document.id}/history/?before={last_shown}&reads=1",
+        HTTP_HX_REQUEST="true",
     ).content.decode()
     older = newest.filter(seq__lt=last_shown).count()
     assert rows.count("<tr") == older and "更早的记录" not in rows  # all of them: no "older"
     assert "上传" in rows  # the oldest event: the upload
-    full = client.get(f"/documents/{office.document.id}/history/?page=2")
+    full = client.get(f"/documents/{office.document.id}/history/?page=2&reads=1")
     assert full.status_code == 200 and "第 2 页" in full.content.decode()
 
 
@@ -299,3 +304,122 @@ def test_the_page_runs_as_many_queries_for_12_versions_grants_and_events_as_for_
     add_rows(office, 11)
     assert office.document.versions.count() == 13
     assert queries_for(client, path) == few
+
+
+def versions_table(page: str) -> str:
+    return page.split('id="versions"', 1)[1].split("</table>", 1)[0]
+
+
+def test_a_restored_version_says_so_once_in_the_readers_language(client, office):
+    from docket.accounts.preferences import language_set
+    from docket.documents.services import version_restore
+
+    add_rows(office, 1)
+    restored = version_restore(actor=office.manager, document=office.document, number=1)
+    assert restored.comment == ""  # the note is restored_from's, not English prose in the data
+    table = versions_table(page_of(client, office.manager, office.document))
+    assert table.count("（从版本 1 恢复）") == 1 and "restored from" not in table
+    language_set(user=office.manager, language="en")
+    table = versions_table(page_of(client, office.manager, office.document))
+    assert table.count("restored from version 1") == 1 and "从版本" not in table
+
+
+def test_a_restore_keeps_the_comment_typed_and_hides_the_english_note_of_older_ones(client, office):
+    from docket.documents.models import Version
+    from docket.documents.services import version_restore
+
+    add_rows(office, 1)
+    version_restore(actor=office.manager, document=office.document, number=1, comment="退回原价")
+    older = version_restore(actor=office.manager, document=office.document, number=2)
+    # as restores wrote it before: the note, in English, as the comment
+    Version.objects.filter(pk=older.pk).update(comment="restored from version 2")
+    table = versions_table(page_of(client, office.manager, office.document))
+    assert "退回原价 <span" in table and "（从版本 1 恢复）" in table
+    assert "（从版本 2 恢复）" in table and "restored from" not in table
+
+
+def test_the_permissions_table_names_the_grantee_column_apart_from_the_audit_actor(client, office):
+    page = page_of(client, office.manager, office.document)
+    grants = page.split('id="grants"', 1)[1].split("</table>", 1)[0]
+    assert '<th scope="col">授予对象</th>' in grants and "操作人" not in grants
+    history = page.split('id="history"', 1)[1]
+    assert '<th scope="col">操作人</th>' in history
+
+
+def history_of(page: str) -> str:
+    return page.split('id="history"', 1)[1]
+
+
+def test_the_history_shows_what_changed_and_views_and_downloads_only_when_asked(client, office):
+    client.force_login(office.owner)
+    for _ in range(3):
+        client.get(f"/documents/{office.document.id}/")
+    document_update(actor=office.manager, document=office.document, title="购销合同（盖章版）")
+    path = f"/documents/{office.document.id}/"
+    changes = client.get(path)
+    actions = [event.action for event, _ in changes.context["page"].history]
+    assert actions == ["edit", "permission_change", "upload"]
+    history = history_of(changes.content.decode())
+    assert f'href="{path}?reads=1#history">显示查看和下载记录</a>' in history
+    everything = client.get(path, {"reads": "1"})
+    actions = [event.action for event, _ in everything.context["page"].history]
+    assert actions == [
+        "view",
+        "view",
+        "edit",
+        "view",
+        "view",
+        "view",
+        "permission_change",
+        "upload",
+    ]
+    assert f'href="{path}#history">隐藏查看和下载记录</a>' in history_of(
+        everything.content.decode()
+    )
+    # the audit trail keeps every view: only the page leaves them out
+    views = AuditEvent.objects.filter(document_id=office.document.id, action="view")
+    assert views.count() == 5
+
+
+def test_older_events_and_the_history_pages_keep_the_choice_of_reads(client, office):
+    client.force_login(office.owner)
+    for number in range(25):
+        document_update(
+            actor=office.manager, document=office.document, title=f"购销合同 第{number}稿"
+        )
+    client.get(f"/documents/{office.document.id}/")  # one view, hidden by default
+    path = f"/documents/{office.document.id}/history/"
+    shown = client.get(f"/documents/{office.document.id}/").content.decode()
+    assert f'href="{path}"' in shown and "before=" in shown and "reads=1&amp;" not in shown
+    asked = client.get(f"/documents/{office.document.id}/", {"reads": "1"}).content.decode()
+    assert f'href="{path}?reads=1"' in asked and "&amp;reads=1" in asked
+    first = [event.seq for event, _ in client.get(path).context["history"]]
+    before = client.get(path, {"before": first[-1]}, HTTP_HX_REQUEST="true")
+    rows = [event.action for event, _ in before.context["history"]]
+    assert rows == ["edit"] * 5 + ["permission_change", "upload"]
+    assert "显示查看和下载记录" not in before.content.decode()
+    second = client.get(path, {"page": "1", "reads": "1"})
+    assert 'href="?page=2&amp;reads=1" rel="next"' in second.content.decode()
+
+
+def test_the_page_runs_as_many_queries_with_reads_for_many_events_as_for_few(client, office):
+    client.force_login(office.manager)
+    path = f"/documents/{office.document.id}/?reads=1"
+    add_rows(office, 1)
+    few = queries_for(client, path)
+    add_rows(office, 11)
+    for _ in range(10):
+        client.get(f"/documents/{office.document.id}/")
+    assert queries_for(client, path) == few
+
+
+def test_history_rows_show_the_actors_name_with_the_username_on_hover(client, office):
+    office.manager.first_name = "陈静"
+    office.manager.save(update_fields=["first_name"])
+    client.force_login(office.manager)
+    client.get(f"/documents/{office.document.id}/")  # a view, recorded (a read: shown on ask)
+    page = client.get(f"/documents/{office.document.id}/", {"reads": "1"}).content.decode()
+    history = page.split('id="history"', 1)[1]
+    assert '<span title="chenjing">陈静</span>' in history
+    full = client.get(f"/documents/{office.document.id}/history/", {"reads": "1"})
+    assert '<span title="chenjing">陈静</span>' in full.content.decode()

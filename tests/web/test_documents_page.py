@@ -129,3 +129,66 @@ def test_the_query_notices_are_shown_in_the_users_language(signed_in):
     page = signed_in.get("/documents/", {"q": '"未闭合的引号'}).content.decode()
     assert "未闭合的引号已在末尾补全" in page
     assert "unbalanced quote" not in page
+
+
+def problems_of(answer) -> str:
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    return page.split('class="error" role="alert"', 1)[1].split("</div>", 1)[0]
+
+
+def test_each_invalid_filter_is_named_by_its_label_with_what_is_wrong(signed_in):
+    problems = problems_of(signed_in.get("/documents/", {"type": "abc"}))
+    assert "<li>类型：不是有效的选择</li>" in problems
+    assert "type" not in problems and ": 0" not in problems
+    problems = problems_of(
+        signed_in.get(
+            "/documents/",
+            {"customer": "x", "tag": "-1", "status": "丢失", "sort": "随便", "page": "0"},
+        )
+    )
+    for line in ("客户：不是有效的选择", "标签：不是有效的选择", "状态：不是有效的选择"):
+        assert f"<li>{line}</li>" in problems
+    assert "<li>排序：不是有效的选择</li>" in problems
+    assert "<li>页码：不是 1 到 10000 之间的整数</li>" in problems
+    problems = problems_of(signed_in.get("/documents/", {"date_before": "2023年13月"}))
+    assert "<li>文档日期至：不是有效的日期，请按 2023-01-01 的格式填写</li>" in problems
+
+
+def test_invalid_filters_are_explained_in_english_for_an_english_user(signed_in, sales):
+    from docket.accounts.preferences import language_set
+
+    language_set(user=sales, language="en")
+    problems = problems_of(signed_in.get("/documents/", {"type": "abc", "date_after": "昨天"}))
+    assert "<li>Type: not a valid choice</li>" in problems
+    assert "<li>Dated from: not a valid date; write it as 2023-01-01</li>" in problems
+
+
+def test_a_date_range_that_ends_before_it_starts_is_refused_not_answered_with_nothing(
+    signed_in, sales, contract_type, contract_pdf, run_tasks
+):
+    customer = customer_create(actor=sales, name="上海ABC贸易有限公司")
+    upload(sales, customer, contract_type, contract_pdf, "购销合同", run_tasks)
+    answer = signed_in.get("/documents/", {"date_after": "2023-12-31", "date_before": "2023-01-01"})
+    assert "<li>文档日期至：结束日期早于开始日期</li>" in problems_of(answer)
+    assert "没有找到文档" not in answer.content.decode()
+    same_day = signed_in.get(
+        "/documents/", {"date_after": "2023-01-01", "date_before": "2023-01-01"}
+    )
+    assert same_day.status_code == 200  # a one-day range is a range
+
+
+def test_a_page_past_the_last_says_so_and_links_back_to_the_first(
+    signed_in, sales, contract_type, contract_pdf, run_tasks
+):
+    customer = customer_create(actor=sales, name="上海ABC贸易有限公司")
+    upload(sales, customer, contract_type, contract_pdf, "购销合同", run_tasks)
+    answer = signed_in.get("/documents/", {"q": "合同", "page": "999"})
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert "1 份文档" in page and "没有找到文档" not in page
+    assert "第 999 页没有文档：列表在此之前已结束。" in page
+    assert '<a href="?q=%E5%90%88%E5%90%8C&amp;page=1">回到第一页</a>' in page
+    assert 'rel="prev"' not in page and 'rel="next"' not in page
+    nothing = signed_in.get("/documents/", {"q": "不存在的词"}).content.decode()
+    assert "没有找到文档" in nothing and "回到第一页" not in nothing

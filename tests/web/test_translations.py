@@ -66,3 +66,14 @@ def test_chinese_is_the_default_and_english_is_complete():
     with translation.override("zh-hans"):
         assert translation.gettext("Dashboard") == "工作台"
         assert translation.gettext("排队中") == "排队中"
+
+
+def test_filling_keeps_a_translation_that_says_more_than_its_msgid():
+    """English msgids are their own English translation only while they have none: the
+    check-out refusal's English adds the time zone, and a run of the script keeps it."""
+    catalogue = polib.POFile()
+    said = "checked out by %(user)s until %(until)s UTC"
+    catalogue.append(polib.POEntry(msgid="checked out by %(user)s until %(until)s", msgstr=said))
+    catalogue.append(polib.POEntry(msgid="Dashboard", msgstr=""))
+    messages.fill(catalogue, "en", {})
+    assert [entry.msgstr for entry in catalogue] == [said, "Dashboard"]

@@ -258,7 +258,7 @@ def test_another_users_job_is_not_found_on_any_route(sales, other_sales, abc, co
     job = submit(other_sales, make_pdf(CONTRACT), "合同.pdf")
     client = signed_in(sales)
     assert client.get(f"/upload/jobs/{job.id}/").status_code == 404
-    for action in ("retry", "review", "correct"):
+    for action in ("retry", "review", "correct", "dismiss"):
         answer = client.post(
             f"/upload/jobs/{job.id}/{action}/", {"customer": abc.id, "type": contract.id}
         )
@@ -476,6 +476,88 @@ def test_a_suggested_customer_the_user_may_not_see_is_not_named(
     assert job.suggestions["customer"]  # Docket found it …
     row = signed_in(sales).get(f"/upload/jobs/{job.id}/").content.decode()
     assert "天津恒通" not in row  # … but does not tell this user it exists
+
+
+@pytest.fixture
+def bad_pdf(sales, run_tasks) -> IngestJob:
+    job = submit(sales, samples.truncated_pdf(), "bad.pdf")
+    run_tasks()
+    job.refresh_from_db()
+    assert job.state == IngestJob.State.FAILED, job.reason
+    return job
+
+
+@pytest.mark.django_db
+def test_a_failed_upload_can_be_dismissed_and_leaves_the_upload_list(sales, bad_pdf):
+    client = signed_in(sales)
+    assert "移除 bad.pdf" in client.get(f"/upload/jobs/{bad_pdf.id}/").content.decode()
+    answer = client.post(f"/upload/jobs/{bad_pdf.id}/dismiss/", **HTMX)
+    assert answer.status_code == 200
+    assert 'role="status">已将 bad.pdf 移出待处理。</li>' in answer.content.decode()
+    assert f'id="job-{bad_pdf.id}"' not in client.get("/upload/").content.decode()
+    bad_pdf.refresh_from_db()
+    assert bad_pdf.dismissed_by == sales and bad_pdf.state == IngestJob.State.FAILED
+
+
+@pytest.mark.django_db
+def test_without_script_dismissing_goes_back_to_the_page_the_form_was_on(sales, bad_pdf, run_tasks):
+    client = signed_in(sales)
+    answer = client.post(f"/upload/jobs/{bad_pdf.id}/dismiss/", {"back": "dashboard"}, follow=True)
+    assert answer.redirect_chain == [("/", 302)]
+    assert "已将 bad.pdf 移出待处理。" in answer.content.decode()
+    other = submit(sales, samples.truncated_pdf() + b"\n", "bad2.pdf")
+    run_tasks()
+    back = client.post(f"/upload/jobs/{other.id}/dismiss/", {"back": "https://evil.example/"})
+    assert back.status_code == 302 and back["Location"] == "/upload/"
+
+
+@pytest.mark.django_db
+def test_a_filed_job_offers_no_dismissal_and_refuses_one_naming_its_state(
+    sales, abc, contract, run_tasks
+):
+    job = submit(sales, make_pdf(CONTRACT), "购销合同.pdf", customer=abc, document_type=contract)
+    run_tasks()
+    client = signed_in(sales)
+    assert "dismiss" not in client.get(f"/upload/jobs/{job.id}/").content.decode()
+    answer = client.post(f"/upload/jobs/{job.id}/dismiss/", **HTMX)
+    assert answer.status_code == 409
+    assert "只有失败或等待处理的任务可以移除（该任务状态：已完成）" in answer.content.decode()
+    assert IngestJob.objects.get(pk=job.pk).dismissed_at is None
+
+
+@pytest.mark.django_db
+def test_a_job_dismissed_twice_is_refused_the_second_time(sales, bad_pdf):
+    client = signed_in(sales)
+    assert client.post(f"/upload/jobs/{bad_pdf.id}/dismiss/", **HTMX).status_code == 200
+    again = client.post(f"/upload/jobs/{bad_pdf.id}/dismiss/", **HTMX)
+    assert again.status_code == 409 and "该任务已从待处理中移除" in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_retried_job_that_fails_again_says_so_with_the_time(sales, bad_pdf, run_tasks):
+    client = signed_in(sales)
+    first = client.get(f"/upload/jobs/{bad_pdf.id}/").content.decode()
+    assert "再次失败" not in first
+    client.post(f"/upload/jobs/{bad_pdf.id}/retry/", **HTMX)
+    run_tasks()
+    bad_pdf.refresh_from_db()
+    assert bad_pdf.state == IngestJob.State.FAILED and bad_pdf.attempts == 2
+    again = client.get(f"/upload/jobs/{bad_pdf.id}/", {"seen": "queued::"}, **HTMX)
+    when = datetime.datetime.fromisoformat(str(bad_pdf.updated_at))
+    local = when.astimezone(datetime.timezone(datetime.timedelta(hours=8)))
+    assert f"再次失败：{local:%Y-%m-%d %H:%M:%S}（第 2 次尝试）。" in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_managers_upload_list_names_who_uploaded_a_colleagues_file(teams, sales, bad_pdf):
+    sales.first_name, sales.last_name = "芳", "王"
+    sales.save()
+    manager = user_with_role("chenjing", role="manager", team=teams[0])
+    mine = submit(manager, b"manager's note", "备忘.txt")
+    page = signed_in(manager).get("/upload/").content.decode()
+    assert "上传者：芳 王" in page and "移除 bad.pdf" in page
+    assert page.count("上传者：") == 1  # not on the manager's own row
+    assert f'id="job-{mine.id}"' in page
 
 
 # --- in the browser -------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from docket.customers.pinyin import name_pinyin
+from docket.customers.pinyin import name_pinyin, name_tails
 
 
 class Customer(models.Model):
@@ -43,6 +43,8 @@ class Customer(models.Model):
     # Derived from name on every save (pinyin.py), for search by pinyin and initials.
     name_pinyin = models.CharField(max_length=600, blank=True, editable=False, db_index=True)
     name_initials = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
+    # Both again from each later syllable, so `jinqiao` finds 南京金桥… (pinyin.name_tails).
+    name_tails = models.TextField(blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )
@@ -65,9 +67,11 @@ class Customer(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_pinyin, self.name_initials = name_pinyin(self.name)
+        self.name_tails = name_tails(self.name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+            derived = {"name_pinyin", "name_initials", "name_tails"}
+            kwargs["update_fields"] = {*update_fields, *derived}
         super().save(*args, **kwargs)
 
 

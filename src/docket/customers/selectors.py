@@ -1,5 +1,6 @@
 """Reads of customers that more than one caller needs."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -20,24 +21,43 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 
-from docket.access.models import Permission
-from docket.access.rules import customers_q
+from docket.access.models import Permission, Scope
+from docket.access.rules import customers_q, subject_for
 from docket.core.errors import NotFound
 from docket.customers.models import Contact, Customer
-from docket.customers.pinyin import pinyin_key
+from docket.customers.pinyin import (
+    FULL_MARK,
+    FULL_TAIL,
+    INITIALS_MARK,
+    INITIALS_TAIL,
+    pinyin_key,
+)
 
 
 def customers_matching(text: str) -> QuerySet[Customer]:
-    """Customers a person could mean by text: the name or code contains it, or it starts the
-    name's pinyin (`shanghai abc`) or initials (`shabc`). Merged customers are left out."""
+    """Customers a person could mean by text: the name or code contains it, or the name's
+    pinyin (`shanghai abc`, `jinqiao` for 南京金桥…) or initials (`shabc`, `jq`) has it from a
+    syllable's start. Merged customers are left out. One query: the name's `icontains`
+    already reads every row, so the tails' `contains` adds no other plan."""
     text = " ".join((text or "").split())
     if not text:
         return Customer.objects.none()
     match = Q(name__icontains=text) | Q(code__icontains=text)
     if key := pinyin_key(text):
-        match |= Q(name_initials__startswith=key) if len(key) >= 2 else Q()
-        match |= Q(name_pinyin__startswith=key) if len(key) >= 4 else Q()
+        if len(key) >= 2:  # one letter would be nearly every customer
+            match |= _from_a_syllable(key, "name_initials", INITIALS_MARK, INITIALS_TAIL)
+        if len(key) >= 4:  # fewer letters of pinyin mean little (`an`, `hai`)
+            match |= _from_a_syllable(key, "name_pinyin", FULL_MARK, FULL_TAIL)
     return Customer.objects.filter(match).exclude(status=Customer.Status.MERGED)
+
+
+def _from_a_syllable(key: str, whole: str, mark: str, kept: int) -> Q:
+    """The key starts the name's `whole` form, or one of its stored tails (pinyin.name_tails);
+    a key longer than a tail must also be in the whole form, so the cut tail is no loophole."""
+    later = Q(name_tails__contains=mark + key[:kept])
+    if len(key) > kept:
+        later &= Q(**{f"{whole}__contains": key})
+    return Q(**{f"{whole}__startswith": key}) | later
 
 
 def visible_customers(
@@ -136,6 +156,19 @@ def possible_owners() -> QuerySet[AbstractBaseUser]:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(is_active=True).order_by("username")
+
+
+def owners_for_new_customer(*, user: AbstractBaseUser) -> QuerySet[AbstractBaseUser] | None:
+    """Whom the user may give a customer they create, so that it stays among theirs: anyone
+    for a role over all customers, the people of their team and its sub-teams for a team
+    role. None when there is no choice (an `own` role): the creator owns it."""
+    subject = subject_for(user)
+    if subject.full_control or subject.scope == Scope.ALL:
+        return possible_owners()
+    if subject.scope == Scope.TEAM and subject.team_ids:
+        mine = Q(pk=user.pk) | Q(member__team_id__in=subject.team_ids)
+        return possible_owners().filter(mine)
+    return None
 
 
 def customer_get(*, user: AbstractBaseUser, customer_id: int) -> Customer:
@@ -256,14 +289,23 @@ class CustomerFile:
 
 
 def customer_file(
-    *, user: AbstractBaseUser, customer_id: int, per_type: int = 10, timeline_limit: int = 50
+    *,
+    user: AbstractBaseUser,
+    customer_id: int,
+    per_type: int = 10,
+    timeline_limit: int = 50,
+    leave_out: Collection[str] = (),
 ) -> CustomerFile:
     """The customer page's reads, a fixed number of queries however many documents and
-    events the customer has. NotFound if the user may not see the customer."""
+    events the customer has. NotFound if the user may not see the customer. `leave_out`:
+    audit actions the timeline does not show (the page's reads, unless asked for)."""
     from docket.audit.selectors import customer_timeline
 
     customer = customer_get(user=user, customer_id=customer_id)
-    events = list(customer_timeline(user=user, customer_id=customer.pk)[: timeline_limit + 1])
+    timeline = customer_timeline(user=user, customer_id=customer.pk)
+    if leave_out:
+        timeline = timeline.exclude(action__in=leave_out)
+    events = list(timeline[: timeline_limit + 1])
     return CustomerFile(
         customer=customer,
         contacts=list(customer_contacts(customer=customer)),

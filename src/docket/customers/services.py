@@ -80,6 +80,7 @@ def customer_create(*, actor: AbstractBaseUser | None, name: str, **fields: Any)
     if not code:
         customer.code = f"KH{customer.id:06d}"
         customer.save(update_fields=["code"])
+    _record(actor, customer, created=customer.name)
     return customer
 
 

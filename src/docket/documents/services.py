@@ -301,7 +301,7 @@ def version_restore(
         stored=StoredBlob(sha256=old.sha256, size=old.size, created=False),
         mime_type=old.mime_type,
         original_name=old.original_name,
-        comment=comment or f"restored from version {number}",
+        comment=comment,  # what the user typed; restored_from says the rest, in any language
         restored_from=number,
     )
     # The text is the same bytes' text: copy it rather than extract it again.

@@ -78,6 +78,7 @@ class IngestJobSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "finished_at",
+            "dismissed_at",
         ]
         list_serializer_class = IngestJobListSerializer
 
@@ -124,7 +125,7 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         qs = visible_jobs(user=self.request.user)
         params = self.request.query_params
         if params.get("inbox", "").lower() in {"1", "true", "yes"}:
-            qs = qs.filter(state__in=INBOX_STATES)
+            qs = qs.filter(state__in=INBOX_STATES, dismissed_at__isnull=True)
         if state := params.get("state"):
             if state not in IngestJob.State.values:
                 raise InvalidInput(
@@ -185,3 +186,11 @@ class IngestJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             tag_names=data.get("tags"),
         )
         return Response(IngestJobSerializer(job, context={"request": request}).data, status=202)
+
+    @extend_schema(request=None, responses={200: IngestJobSerializer})
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request: Request, pk: str) -> Response:
+        """Take a job out of the inbox without filing it (`ingest_dismiss`: its uploader, or
+        whoever may manage its customer's documents); the job and its file are kept."""
+        job = services.ingest_dismiss(actor=request.user, job=self.get_object())
+        return Response(IngestJobSerializer(job, context={"request": request}).data)

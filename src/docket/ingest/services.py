@@ -1,4 +1,5 @@
-"""Every write to ingest jobs: submit a file, submit what a container held, retry, recover.
+"""Every write to ingest jobs: submit a file, submit what a container held, retry, dismiss,
+recover.
 
 A submitted file is in the blob store before its job row commits, and the job's background
 task is enqueued in the same transaction as the row: nothing that was accepted can be lost,
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_noop as _
 
 from docket.access.models import Permission
 from docket.access.rules import check_customer, check_document
-from docket.core.errors import Conflict, InvalidInput
+from docket.core.errors import Conflict, Forbidden, InvalidInput
 from docket.core.notices import Notice
 from docket.customers.models import Customer
 from docket.documents.filenames import escape_original_name
@@ -27,6 +28,9 @@ from docket.ingest.pipeline import ChildJob
 from docket.storage.blobstore import StoredBlob, get_blob_store
 
 RETRYABLE = {IngestJob.State.FAILED, IngestJob.State.NEEDS_PASSWORD, IngestJob.State.NEEDS_REVIEW}
+# A job that waits for a person may be dismissed instead: nothing of it was filed yet.
+DISMISSABLE = RETRYABLE
+DISMISSED = Notice(_("this job was dismissed from the inbox"))
 MERGED = Notice(_("this customer was merged into another"))
 # The states a job cannot be retried in, as the refusal names them: in English their codes,
 # as the API has always said; on a page the words of their labels.
@@ -135,6 +139,8 @@ def ingest_retry(
     from docket.ingest.suggest import TAGS_CHOSEN
     from docket.ingest.tasks import run_ingest_job
 
+    if job.dismissed_at is not None:
+        raise Conflict(DISMISSED)
     if job.state not in RETRYABLE:
         raise Conflict(
             Notice(
@@ -156,6 +162,11 @@ def ingest_retry(
         job.tag_names = tag_names
         job.fields = {**job.fields, TAGS_CHOSEN: True}
     with transaction.atomic():
+        # The row, locked, must still wait in the inbox: saving this copy of it would undo a
+        # dismissal made since it was read (ingest_dismiss's UPDATE then waits for this).
+        waiting = IngestJob.objects.select_for_update().filter(pk=job.pk, dismissed_at__isnull=True)
+        if not waiting.values_list("pk", flat=True):
+            raise Conflict(DISMISSED)
         job.state = IngestJob.State.QUEUED
         job.set_reason("")
         job.save()
@@ -196,6 +207,41 @@ def ingest_resolve(
     except IngestError as exc:  # only the decryption raises these here: not a (sound) PDF
         message = Notice(_("a password cannot open this file: %(reason)s"), reason=exc.reason)
         raise InvalidInput(message, field="password") from exc
+
+
+def ingest_dismiss(*, actor: AbstractBaseUser | None, job: IngestJob) -> IngestJob:
+    """Take a job that waits in the inbox (failed, a password, a review) out of it without
+    filing it: who and when are recorded on the job, which stays with its file as the record
+    of what arrived. Its uploader may, and whoever may manage the documents of the customer
+    it was given (for a job without one, a role that manages the team's documents) or files
+    for everyone. One conditional UPDATE: a job retried or dismissed meanwhile is a Conflict,
+    never half of both."""
+    _check_dismissing(actor, job)
+    if job.dismissed_at is not None:
+        raise Conflict(DISMISSED)
+    if job.state not in DISMISSABLE:
+        raise Conflict(
+            Notice(
+                _("only a failed or waiting job can be dismissed (this one is %(state)s)"),
+                state=NOT_RETRYABLE.get(job.state, job.state),
+            )
+        )
+    now = timezone.now()
+    by = actor if actor is not None and actor.is_authenticated else None
+    updated = IngestJob.objects.filter(
+        pk=job.pk, state__in=DISMISSABLE, dismissed_at__isnull=True
+    ).update(dismissed_at=now, dismissed_by=by, updated_at=now)
+    if not updated:  # the worker took it again (a retry), or someone dismissed it first
+        raise Conflict(Notice(_("this job changed meanwhile; look at it again")))
+    job.dismissed_at, job.dismissed_by, job.updated_at = now, by, now
+    return job
+
+
+def _check_dismissing(actor: AbstractBaseUser | None, job: IngestJob) -> None:
+    from docket.ingest.selectors import jobs_dismissable
+
+    if job.pk not in jobs_dismissable(user=actor, jobs=[job]):
+        raise Forbidden("you may not dismiss this upload")
 
 
 def _check_filing_to(actor: AbstractBaseUser | None, job: IngestJob, customer: Customer) -> None:

@@ -5,10 +5,12 @@ from django.urls import path
 from docket.web.views import (
     administration,
     auth,
+    customer_new,
     customer_picker,
     customers,
     dashboard,
     document_page,
+    document_trash,
     documents,
     upload,
 )
@@ -23,7 +25,9 @@ urlpatterns = [
     path("language/", auth.language_view, name="language"),
     path("documents/", documents.documents_view, name="documents"),
     *document_page.urlpatterns,
+    *document_trash.urlpatterns,
     *customers.urlpatterns,
+    *customer_new.urlpatterns,
     *customer_picker.urlpatterns,
     *upload.urlpatterns,
     *administration.urlpatterns,

@@ -117,7 +117,9 @@ def _with_names(events: QuerySet[AuditEvent], user: Any) -> QuerySet[AuditEvent]
     reader may see them (else None: the page shows the number the event recorded)."""
     documents = Document.all_objects.filter(documents_q(user, Permission.VIEW, content=False))
     customers = Customer.objects.filter(customers_q(user, Permission.VIEW))
-    return events.annotate(
+    return events.select_related(
+        "actor"
+    ).annotate(  # and each actor's display name
         document_title=Subquery(documents.filter(pk=OuterRef("document_id")).values("title")[:1]),
         customer_name=Subquery(customers.filter(pk=OuterRef("customer_id")).values("name")[:1]),
     )

@@ -25,6 +25,7 @@ from docket.customers.services import contact_create, customer_update
 from docket.documents.models import DocumentType
 from docket.web.errors import message_for
 from docket.web.refusals import refusal_page, refusal_status
+from docket.web.views.document_history import READ_ACTIONS, wants_reads, without_reads
 
 PAGE_SIZE = 50  # customers on a list page, documents on a type's page, events on history
 MORE_ROWS = 50  # documents a "show more" click adds to a type's group
@@ -138,8 +139,11 @@ def customers_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def customer_view(request: HttpRequest, customer_id: int) -> HttpResponse:
+    reads = wants_reads(request)
     try:
-        file = selectors.customer_file(user=request.user, customer_id=customer_id)
+        file = selectors.customer_file(
+            user=request.user, customer_id=customer_id, leave_out=() if reads else READ_ACTIONS
+        )
     except DocketError as error:
         return _refused(request, error)
     context = {
@@ -149,6 +153,7 @@ def customer_view(request: HttpRequest, customer_id: int) -> HttpResponse:
         "contacts": file.contacts,
         "may_edit": file.customer.may_edit,
         "timeline": [(event, describe(event)) for event in file.timeline],
+        "reads": reads,
         "contact_form": ContactForm(prefix="contact"),
     }
     return render(request, "web/customers/page.html", context)
@@ -253,13 +258,18 @@ def customer_history_view(request: HttpRequest, customer_id: int) -> HttpRespons
         customer = selectors.customer_get(user=request.user, customer_id=customer_id)
     except DocketError as error:
         return _refused(request, error)
-    events = customer_timeline(user=request.user, customer_id=customer.pk)
+    reads = wants_reads(request)
+    events = without_reads(
+        customer_timeline(user=request.user, customer_id=customer.pk), reads=reads
+    )
+    # Pages of what is shown: the pager's links (url_page) keep ?reads=1.
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "section": "customers",
         "customer": customer,
         "page_obj": page,
         "timeline": [(event, describe(event)) for event in page],
+        "reads": reads,
     }
     return render(request, "web/customers/history.html", context)
 
@@ -282,6 +292,8 @@ def describe(event: AuditEvent) -> str:
         }
     if action in (Action.NEW_VERSION, Action.DOWNLOAD, Action.PREVIEW) and "version" in details:
         return _("version %(number)s") % {"number": details["version"]}
+    if action == Action.EDIT and "created" in details:
+        return _("customer created")
     if action == Action.EDIT and "merged_into" in details:
         return _("merged into customer %(id)s") % {"id": details["merged_into"]}
     if action == Action.EDIT and "merged_from" in details:

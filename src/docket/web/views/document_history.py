@@ -1,11 +1,27 @@
-"""What the document page's history says about each event (the page's first events and the
-older ones it adds are in document_page.py)."""
+"""What the document page's history says about each event, and which events it shows: what
+changed, with reads (views, previews, downloads) only when asked (`?reads=1`); the customer
+page's timeline shows the same. The page's first events and the older ones it adds are in
+document_page.py."""
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from docket.access.models import Permission
 from docket.audit.models import AuditEvent
+from docket.audit.selectors import filter_audit_events
+
+# Events that only read: the audit trail records every one, but a page records a view and a
+# preview on each visit, so shown by default they would bury what changed.
+READ_ACTIONS = (
+    AuditEvent.Action.VIEW,
+    AuditEvent.Action.PREVIEW,
+    AuditEvent.Action.DOWNLOAD,
+    AuditEvent.Action.SEARCH,
+    AuditEvent.Action.EXPORT,
+    AuditEvent.Action.AUDIT_EXPORT,
+)
 
 FIELD_LABELS = {
     "title": gettext_lazy("title"),
@@ -48,3 +64,19 @@ def describe(event: AuditEvent) -> str:
     if "version" in details:
         return _("Version %(number)s") % {"number": details["version"]}
     return ""
+
+
+def wants_reads(request: HttpRequest) -> bool:
+    """Whether the page was asked to show reads too (`?reads=1`, from its link)."""
+    return request.GET.get("reads") == "1"
+
+
+def without_reads(events: QuerySet[AuditEvent], *, reads: bool) -> QuerySet[AuditEvent]:
+    return events if reads else events.exclude(action__in=READ_ACTIONS)
+
+
+def history_events(*, document_id: int, reads: bool = False) -> QuerySet[AuditEvent]:
+    """The document's history, newest first, as GET /api/documents/<id>/history/ has it, but
+    for its reads unless `reads`; with each actor, whose name the rows show."""
+    events = filter_audit_events(document_id=document_id).select_related("actor")
+    return without_reads(events, reads=reads)

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from docket.access import rules
 from docket.access.models import Capability, Grant, Permission
 from docket.audit.models import AuditEvent
-from docket.audit.selectors import filter_audit_events
 from docket.core.errors import DocketError, Locked
 from docket.documents import selectors
 from docket.documents.checkout import active_checkout
@@ -37,7 +36,7 @@ from docket.web.refusals import refusal_page, refusal_status
 from docket.web.views import document_actions as actions
 from docket.web.views import document_compare
 from docket.web.views import document_details as details
-from docket.web.views.document_history import describe
+from docket.web.views.document_history import describe, history_events, wants_reads
 
 HISTORY_PAGE = 20  # events shown at first; "older" adds as many again
 Action = Callable[[Document], str]  # runs one service, returns the success message
@@ -86,13 +85,16 @@ class DocumentPage:
         return self.may_edit and not self.locked_by_other
 
 
-def document_page(user: AbstractBaseUser, document: Document) -> DocumentPage:
+def document_page(
+    user: AbstractBaseUser, document: Document, *, reads: bool = False
+) -> DocumentPage:
+    """`reads`: the history shows views, previews and downloads too."""
     may_see_content = rules.may_document(user, Permission.VIEW, document.pk)
     versions = list(document.versions.select_related("author").defer("text").order_by("-number"))
     text = ""
     if may_see_content and versions:
         text = Version.objects.values_list("text", flat=True).get(pk=versions[0].pk)
-    events = list(filter_audit_events(document_id=document.pk)[: HISTORY_PAGE + 1])
+    events = list(history_events(document_id=document.pk, reads=reads)[: HISTORY_PAGE + 1])
     grants = Grant.objects.filter(Q(document=document) | Q(customer_id=document.customer_id))
     return DocumentPage(
         document=document,
@@ -123,11 +125,13 @@ def page_response(
 ) -> HttpResponse:
     """The whole page; after a refused action or an invalid form, with the refusal or the
     form's errors in it."""
-    page = document_page(request.user, document)
+    reads = wants_reads(request)
+    page = document_page(request.user, document, reads=reads)
     context = {
         "section": "documents",
         "page": page,
         "document": document,
+        "reads": reads,
         "error": error,
         "edit_form": None,
         "tag_form": details.TagForm(),
@@ -236,7 +240,8 @@ def document_history_view(request: HttpRequest, document_id: int) -> HttpRespons
         document = selectors.document_get(user=request.user, document_id=document_id, content=False)
     except DocketError as error:
         return refused(request, error)
-    events = filter_audit_events(document_id=document.pk)  # as GET /api/documents/<id>/history/
+    reads = wants_reads(request)
+    events = history_events(document_id=document.pk, reads=reads)
     before = request.GET.get("before", "")
     if request.htmx and before.isdigit():  # the next events after the last one shown
         older = list(events.filter(seq__lt=int(before))[: HISTORY_PAGE + 1])
@@ -244,6 +249,8 @@ def document_history_view(request: HttpRequest, document_id: int) -> HttpRespons
             "document": document,
             "history": [(event, describe(event)) for event in older[:HISTORY_PAGE]],
             "more": len(older) > HISTORY_PAGE,
+            "reads": reads,
+            "older": True,
         }
         return render(request, "web/document/_history_rows.html", context)
     page = Paginator(events, HISTORY_PAGE).get_page(request.GET.get("page"))
@@ -252,6 +259,7 @@ def document_history_view(request: HttpRequest, document_id: int) -> HttpRespons
         "document": document,
         "history": [(event, describe(event)) for event in page],
         "page_obj": page,
+        "reads": reads,
     }
     return render(request, "web/document/history.html", context)
 

@@ -5,6 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
@@ -16,6 +19,37 @@ from docket.search.serializers import SearchParamsSerializer
 from docket.web.views.customer_picker import customer_for_text
 
 PAGE_SIZE = 20
+# The page's name for each parameter of the search (the API's errors name its fields), and
+# what is wrong with a value it refused: an id, a choice or a date, each in its own words.
+FILTER_LABELS = {
+    "q": gettext_lazy("Search"),
+    "customer": gettext_lazy("Customer"),
+    "type": gettext_lazy("Type"),
+    "tag": gettext_lazy("Tag"),
+    "status": gettext_lazy("Status"),
+    "date_after": gettext_lazy("Dated from"),
+    "date_before": gettext_lazy("Dated until"),
+    "created_after": gettext_lazy("Uploaded from"),
+    "created_before": gettext_lazy("Uploaded until"),
+    "uploaded_by": gettext_lazy("Uploaded by"),
+    "sort": gettext_lazy("Sort by"),
+    "page": gettext_lazy("Page"),
+    "page_size": gettext_lazy("Documents per page"),
+    "understand": gettext_lazy("Reading of the query"),
+    "facets": gettext_lazy("Narrow down"),
+}
+NOT_A_CHOICE = gettext_lazy("not a valid choice")
+NOT_A_DATE = gettext_lazy("not a valid date; write it as 2023-01-01")
+FILTER_PROBLEMS: dict[str, Promise] = {
+    **dict.fromkeys(
+        ("customer", "type", "tag", "status", "uploaded_by", "sort", "understand", "facets"),
+        NOT_A_CHOICE,
+    ),
+    **dict.fromkeys(("date_after", "date_before", "created_after", "created_before"), NOT_A_DATE),
+}
+NUMBERS = ("page", "page_size")  # said with the serializer's bounds
+# A range whose end comes before its start finds nothing: said, not silently answered.
+RANGES = (("date_after", "date_before"), ("created_after", "created_before"))
 
 
 @login_required
@@ -55,7 +89,13 @@ def documents_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if customer_problem:
         status = 400
-    elif params.is_valid():
+    elif not params.is_valid():
+        context["errors"] = _filter_problems(params.errors)
+        status = 400
+    elif reversed_range := _reversed_range(params.validated_data):
+        context["errors"] = [reversed_range]
+        status = 400
+    else:
         result = search(user=request.user, params=params.to_params())
         if data["q"]:
             audit_record(
@@ -66,9 +106,6 @@ def documents_view(request: HttpRequest) -> HttpResponse:
             )
         page = params.validated_data["page"]
         context |= {"result": result, "page": page, **_pages(result, page)}
-    else:
-        context["errors"] = params.errors
-        status = 400
     template = "web/documents/_results.html" if request.htmx else "web/documents/list.html"
     return render(request, template, context, status=status)
 
@@ -94,14 +131,54 @@ def _picked_customer(request: HttpRequest, data: QueryDict, text: str | None) ->
     return customer
 
 
+def _filter_problems(errors: dict) -> list[str]:
+    """The serializer's errors as the page says them: each filter by its label, with what is
+    wrong in the user's words (not the field's name and the index of a list's bad item)."""
+    problems = []
+    for field, detail in errors.items():
+        label = FILTER_LABELS.get(field, field)
+        if field in NUMBERS:
+            bounds = SearchParamsSerializer().fields[field]
+            problem = _("not a whole number from %(min)s to %(max)s") % {
+                "min": bounds.min_value,
+                "max": bounds.max_value,
+            }
+        else:
+            problem = FILTER_PROBLEMS.get(field) or " ".join(_messages(detail))
+        problems.append(_("%(label)s: %(problem)s") % {"label": label, "problem": problem})
+    return problems
+
+
+def _messages(detail: object) -> list[str]:
+    """The messages of a DRF error detail, however nested (a list field's are by index)."""
+    if isinstance(detail, dict):
+        return [message for value in detail.values() for message in _messages(value)]
+    if isinstance(detail, list):
+        return [message for value in detail for message in _messages(value)]
+    return [str(detail)]
+
+
+def _reversed_range(data: dict) -> str:
+    for start, end in RANGES:
+        if data.get(start) and data.get(end) and data[end] < data[start]:
+            return _("%(label)s: %(problem)s") % {
+                "label": FILTER_LABELS[end],
+                "problem": _("the end date is before the start date"),
+            }
+    return ""
+
+
 def _pages(result: SearchResult, page: int) -> dict:
     """Previous and next; past the counted matches of a very common word, pages go on as
-    long as they are full."""
+    long as they are full. A page past the last (an old link, a typed number) has neither:
+    it links back to the first."""
+    past_end = page > 1 and not result.hits
     if result.count_exact:
         has_next = page * PAGE_SIZE < result.count
     else:
         has_next = len(result.hits) == PAGE_SIZE
     return {
-        "previous_page": page - 1 if page > 1 else None,
-        "next_page": page + 1 if has_next else None,
+        "past_end": past_end,
+        "previous_page": page - 1 if page > 1 and not past_end else None,
+        "next_page": page + 1 if has_next and not past_end else None,
     }

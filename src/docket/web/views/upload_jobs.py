@@ -1,14 +1,16 @@
 """The upload page's rows: one per ingest job, polled by the page until the job is final,
 with the forms that answer what the pipeline asks (a password; the customer and type it could
-not tell) and correct what it suggested. The page and the files' submission are upload.py."""
+not tell), correct what it suggested, or dismiss a job from the inbox (also from the
+dashboard's inbox). The page and the files' submission are upload.py."""
 
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +23,7 @@ from docket.documents.models import DocumentType
 from docket.documents.selectors import visible_documents
 from docket.ingest import services
 from docket.ingest.models import IngestJob
-from docket.ingest.selectors import job_children, job_get, jobs_seen
+from docket.ingest.selectors import job_children, job_get, jobs_dismissable, jobs_seen
 from docket.web.errors import message_for
 from docket.web.views.upload_forms import FilingForm, form_error
 
@@ -58,6 +60,8 @@ class JobRow:
     customer_visible: bool = False  # the customer the job was given
     document_visible: bool = False
     may_correct: bool = False
+    may_dismiss: bool = False  # a job in the inbox, the user's own or one they manage
+    uploader: str = ""  # who uploaded it, when that is not the user
     children: list["JobRow"] = field(default_factory=list)
 
     @property
@@ -121,6 +125,8 @@ def job_rows(user: AbstractBaseUser, jobs: list[IngestJob], nested: bool = False
             .filter(id__in=document_ids)
             .values_list("id", flat=True)
         )
+    waiting = [job for job in jobs if job.state in services.DISMISSABLE]
+    dismissable = jobs_dismissable(user=user, jobs=waiting) if waiting else frozenset()
     rows = []
     for job in jobs:
         suggestions = job.suggestions or {}
@@ -135,11 +141,23 @@ def job_rows(user: AbstractBaseUser, jobs: list[IngestJob], nested: bool = False
             customer_visible=job.customer_id in seen.customer_ids,
             document_visible=job.document_id in seen.document_ids,
             may_correct=job.document_id in editable and not job.duplicate,
+            may_dismiss=job.pk in dismissable and job.dismissed_at is None,
+            uploader=uploader_name(user, job),
         )
         if nested and job.state == State.DONE and job.document_id is None:
             row.children = job_rows(user, job_children(user=user, job=job))
         rows.append(row)
     return rows
+
+
+def uploader_name(user: AbstractBaseUser, job: IngestJob) -> str:
+    """The display name of whoever uploaded a job, for a row that is not the user's own
+    ("" for their own, and for a job from a folder or a mailbox). `created_by` is read with
+    the job (ingest.selectors)."""
+    uploader = job.created_by
+    if uploader is None or uploader.pk == user.pk:
+        return ""
+    return uploader.get_full_name() or uploader.get_username()
 
 
 def _suggestion(item: dict) -> dict:
@@ -228,6 +246,25 @@ def job_retry_view(request: HttpRequest, job_id: UUID) -> HttpResponse:
     return render_rows(request, [job], "web/upload/_job.html")
 
 
+@login_required
+@require_POST
+def job_dismiss_view(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    """Take a job out of the inbox without filing it. htmx replaces the row with a line
+    saying so; without script, back to the page the form was on (`back`: the dashboard or
+    the upload page) with that line as a message."""
+    try:
+        job = services.ingest_dismiss(
+            actor=request.user, job=job_get(user=request.user, job_id=job_id)
+        )
+    except DocketError as error:
+        return refusal(request, error)
+    done = _("%(name)s is dismissed from the inbox.") % {"name": job.original_name}
+    if request.htmx:
+        return render(request, "web/upload/_dismissed.html", {"message": done})
+    messages.success(request, done)
+    return redirect("web:dashboard" if request.POST.get("back") == "dashboard" else "web:upload")
+
+
 def _filing(request: HttpRequest, job_id: UUID) -> tuple[IngestJob, dict]:
     """The job and what its filing form chose, as the ingest services take them."""
     form = FilingForm(request.POST, user=request.user)
@@ -268,6 +305,7 @@ def job_correct_view(request: HttpRequest, job_id: UUID) -> HttpResponse:
 urlpatterns = [
     path("upload/jobs/<uuid:job_id>/", job_view, name="upload-job"),
     path("upload/jobs/<uuid:job_id>/retry/", job_retry_view, name="upload-job-retry"),
+    path("upload/jobs/<uuid:job_id>/dismiss/", job_dismiss_view, name="upload-job-dismiss"),
     path("upload/jobs/<uuid:job_id>/review/", job_review_view, name="upload-job-review"),
     path("upload/jobs/<uuid:job_id>/correct/", job_correct_view, name="upload-job-correct"),
 ]
