@@ -57,11 +57,11 @@ def test_the_hash_is_sha256_of_the_previous_hash_and_the_canonical_json(user, cu
         "ip": "",
         "user_agent": "",
         "details": {"文件名": "上海ABC贸易有限公司_合同_20230101.pdf", "版本": 2},
-        "prev_hash": GENESIS_HASH,
+        "prev_hash": stored(event.seq - 1).hash,  # the customer's creation came first
     }
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     assert "上海ABC贸易有限公司" in canonical  # the characters themselves, not \u escapes
-    expected = hashlib.sha256((GENESIS_HASH + canonical).encode("utf-8")).hexdigest()
+    expected = hashlib.sha256((content["prev_hash"] + canonical).encode("utf-8")).hexdigest()
     assert event.hash == expected
 
 

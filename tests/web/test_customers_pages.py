@@ -318,7 +318,8 @@ def test_timeline_shows_fifty_events_and_the_history_page_the_rest(world):
     assert f'href="/customers/{world.customer.id}/history/?page=2"' in page_text(page)
     history = client.get(f"/customers/{world.customer.id}/history/", {"page": 2})
     assert history.status_code == 200
-    assert len(history.context["timeline"]) == 56 - 50  # 55 edits, 1 upload (not the 机密 one)
+    # 55 edits, 1 upload (not the 机密 one) and the customer's creation
+    assert len(history.context["timeline"]) == 57 - 50
 
 
 def read(user, document, action: str, **details) -> None:
@@ -340,11 +341,12 @@ def test_the_history_shows_what_changed_and_reads_only_when_asked(world):
     client = signed_in(world.sales_east)
     url = f"/customers/{world.customer.id}/history/"
     changes = client.get(url)
-    assert [event.action for event, _ in changes.context["timeline"]] == ["edit", "upload"]
+    created = ["edit"]  # the customer's creation, first of all
+    assert [e.action for e, _ in changes.context["timeline"]] == ["edit", "upload", *created]
     assert f'href="{url}?reads=1">显示查看和下载记录</a>' in page_text(changes)
     everything = client.get(url, {"reads": "1"})
     actions = [event.action for event, _ in everything.context["timeline"]]
-    assert actions == ["preview", "edit", "download", "preview", "upload"]
+    assert actions == ["preview", "edit", "download", "preview", "upload", *created]
     assert f'href="{url}">隐藏查看和下载记录</a>' in page_text(everything)
     assert "预览" in page_text(everything) and "下载" in page_text(everything)
     # the audit trail keeps them all: only the page leaves them out
@@ -357,7 +359,7 @@ def test_an_unknown_reads_value_shows_only_the_changes(world):
     for value in ("yes", "0", "", "1'"):
         answer = client.get(f"/customers/{world.customer.id}/history/", {"reads": value})
         assert answer.status_code == 200
-        assert [e.action for e, _ in answer.context["timeline"]] == ["upload"], value
+        assert [e.action for e, _ in answer.context["timeline"]] == ["upload", "edit"], value
 
 
 def test_the_history_pages_what_it_shows_and_its_pages_keep_the_choice(world):
@@ -371,7 +373,7 @@ def test_the_history_pages_what_it_shows_and_its_pages_keep_the_choice(world):
     url = f"/customers/{world.customer.id}/history/"
     changes = client.get(url)
     assert (
-        len(changes.context["timeline"]) == 4
+        len(changes.context["timeline"]) == 5  # 3 edits, the upload, the creation
         and changes.context["page_obj"].paginator.num_pages == 1
     )
     assert 'rel="next"' not in page_text(changes)
@@ -379,7 +381,7 @@ def test_the_history_pages_what_it_shows_and_its_pages_keep_the_choice(world):
     assert first.context["page_obj"].paginator.num_pages == 2
     assert 'href="?reads=1&amp;page=2" rel="next"' in page_text(first)
     second = client.get(url, {"reads": "1", "page": "2"})
-    assert len(second.context["timeline"]) == 64 - 50
+    assert len(second.context["timeline"]) == 65 - 50
     assert f'href="{url}">隐藏查看和下载记录</a>' in page_text(second)
 
 
@@ -390,7 +392,7 @@ def test_the_customer_page_shows_what_changed_and_reads_only_when_asked(world):
     client = signed_in(world.sales_east)
     url = f"/customers/{world.customer.id}/"
     changes = client.get(url)
-    assert [e.action for e, _ in changes.context["timeline"]] == ["edit", "upload"]
+    assert [e.action for e, _ in changes.context["timeline"]] == ["edit", "upload", "edit"]
     body = page_text(changes)
     assert f'href="{url}?reads=1">显示查看和下载记录</a>' in body
     assert f'href="/customers/{world.customer.id}/history/">' in body  # 全部记录
