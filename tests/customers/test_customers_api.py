@@ -174,3 +174,24 @@ def test_a_bad_list_filter_is_a_bad_request_naming_it(api, query):
     response = api.get("/api/customers/", query)
     assert response.status_code == 400
     assert next(iter(query)) in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "phone", ["021-6888 8888", "+86 138 0013 8000", "(0755) 8888-8888", "400-820-8820 转 123"]
+)
+def test_a_contacts_phone_is_kept_as_written(api, customer, phone):
+    answer = api.post(
+        f"/api/customers/{customer.id}/contacts/", {"name": "张伟", "phone": phone}, format="json"
+    )
+    assert answer.status_code == 201, answer.content
+    assert customer.contacts.get().phone == phone
+
+
+@pytest.mark.parametrize("phone", ["abc", "12", "138-0013-8000; DROP TABLE", "电话 138"])
+def test_a_phone_that_is_no_number_is_refused_and_nothing_is_stored(api, customer, phone):
+    answer = api.post(
+        f"/api/customers/{customer.id}/contacts/", {"name": "张伟", "phone": phone}, format="json"
+    )
+    assert answer.status_code == 400
+    assert "phone" in answer.content.decode()
+    assert not customer.contacts.exists()

@@ -696,3 +696,16 @@ def test_the_customers_history_shows_views_and_downloads_when_asked(page, east_o
     page.get_by_role("link", name="隐藏查看和下载记录").click()
     expect(timeline).not_to_contain_text("下载")
     expect(page.get_by_role("link", name="显示查看和下载记录")).to_be_visible()
+
+
+def test_a_contact_phone_that_is_no_number_is_refused_in_chinese_and_kept(world):
+    client = signed_in(world.manager_east)
+    answer = client.post(
+        f"/customers/{world.customer.id}/contacts/",
+        {"contact-name": "王采购", "contact-phone": "abc"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = page_text(answer)
+    assert "请输入电话号码" in body
+    assert 'value="abc"' in body and 'value="王采购"' in body
+    assert not world.customer.contacts.exists()

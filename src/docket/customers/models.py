@@ -1,6 +1,8 @@
+import re
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -75,11 +77,24 @@ class Customer(models.Model):
         super().save(*args, **kwargs)
 
 
+# A phone number as people write them: 021-6888 8888, +86 138 0013 8000, (0755) 8888-8888,
+# 400-820-8820 转 123; at least three digits, nothing that is not part of a number.
+PHONE = re.compile(r"[\d\s+\-()（）.#*/]+(?:(?:转|分机|ext\.?|x)\s*\d+)?", re.IGNORECASE)
+
+
+def validate_phone(value: str) -> None:
+    if value and not (PHONE.fullmatch(value.strip()) and sum(c.isdigit() for c in value) >= 3):
+        raise ValidationError(
+            _("Enter a phone number: digits, spaces, + - ( ), and 转 before an extension."),
+            code="invalid_phone",
+        )
+
+
 class Contact(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=100)
     role = models.CharField(max_length=100, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True, validators=[validate_phone])
     email = models.EmailField(blank=True)
 
     class Meta:
