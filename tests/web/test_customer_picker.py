@@ -329,6 +329,7 @@ def test_the_documents_list_filters_by_a_name_typed_and_sent_without_choosing(pa
     page.get_by_role("button", name="搜索").click()
     expect(page.locator("#results")).to_contain_text("1 份文档")
     expect(page.locator("#results")).to_contain_text("上海ABC贸易有限公司")
+    assert "北京XYZ科技有限公司" not in page.locator("#results .results-layout").inner_text()
 
 
 @pytest.mark.browser

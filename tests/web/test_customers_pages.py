@@ -605,6 +605,7 @@ def test_searching_customers_by_initials_updates_the_table_in_place(page, east_o
     page.get_by_label("地区").select_option("深圳")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("深圳蓝海电子有限公司")
+    assert "上海ABC贸易有限公司" not in rows.first.inner_text()
 
 
 @pytest.mark.browser
@@ -631,6 +632,11 @@ def test_customer_page_shows_documents_by_type_and_adds_a_contact(page, east_off
     page.get_by_role("button", name="添加联系人").click()
     expect(page.locator("#contacts")).to_contain_text("已添加联系人 赵敏。")
     expect(page.locator(".contact-list li")).to_have_count(2)
+    assert (
+        Customer.objects.get(name="上海ABC贸易有限公司")
+        .contacts.filter(name="赵敏", role="财务主管", email="zhaomin@abc-trade.cn")
+        .exists()
+    )
     page.set_viewport_size({"width": 820, "height": 1180})
     shot(page, "customer-page-tablet")
 
@@ -652,6 +658,8 @@ def test_editing_the_profile_saves_and_shows_in_the_timeline(page, east_office):
     expect(page.get_by_role("status")).to_contain_text("客户资料已保存。")
     expect(page.locator(".profile")).to_contain_text("国际贸易")
     expect(page.locator(".timeline li").first).to_contain_text("修改了：行业、客户等级")
+    east_office.refresh_from_db()
+    assert (east_office.tier, east_office.industry) == ("normal", "国际贸易")
 
 
 @pytest.mark.browser
@@ -668,6 +676,7 @@ def test_the_customer_page_in_english(page, east_office):
     expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
     expect(page.locator(".profile")).to_contain_text("Enterprise")
     expect(page.get_by_role("link", name="Edit profile")).to_have_count(0)  # sales may not edit
+    assert page.locator("html").get_attribute("lang") == "en"
     shot(page, "customer-page-en")
 
 
@@ -696,6 +705,8 @@ def test_the_customers_history_shows_views_and_downloads_when_asked(page, east_o
     page.get_by_role("link", name="隐藏查看和下载记录").click()
     expect(timeline).not_to_contain_text("下载")
     expect(page.get_by_role("link", name="显示查看和下载记录")).to_be_visible()
+    # hidden from the page only: the trail keeps the download
+    assert AuditEvent.objects.filter(action="download", customer_id=east_office.id).exists()
 
 
 def test_a_contact_phone_that_is_no_number_is_refused_in_chinese_and_kept(world):

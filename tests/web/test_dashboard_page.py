@@ -227,3 +227,5 @@ def test_a_failed_upload_is_dismissed_from_the_dashboard_and_is_gone(page):
     page.reload()
     expect(inbox.get_by_role("link", name="扫描件.pdf")).to_be_visible()
     expect(inbox.get_by_role("link", name="bad.pdf")).to_have_count(0)
+    kept = dict(IngestJob.objects.values_list("original_name", "dismissed_at"))
+    assert kept["bad.pdf"] is not None and kept["扫描件.pdf"] is None  # the row stays, dismissed

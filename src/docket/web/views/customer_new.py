@@ -7,7 +7,6 @@ as the upload page's link asks."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +23,7 @@ from docket.customers.models import Customer
 from docket.customers.services import customer_create
 from docket.web.views.customers import LABELS, CustomerForm, _add_error, _marked, _refused
 
-__all__ = ["NewCustomerForm", "may_create_customers", "urlpatterns"]
+__all__ = ["NewCustomerForm", "urlpatterns"]
 
 
 class NewCustomerForm(CustomerForm):
@@ -48,15 +47,6 @@ class NewCustomerForm(CustomerForm):
             self.fields["owner"].queryset = owners
             # No "nobody": none given, the service makes the creator the owner.
             self.fields["owner"].empty_label = None
-
-
-def may_create_customers(user: AbstractBaseUser) -> bool:
-    """Whether the page's button is for this user (the service checks again)."""
-    try:
-        check_can_create_customers(user)
-    except DocketError:
-        return False
-    return True
 
 
 @login_required

@@ -6,6 +6,7 @@ permission checks decide: a refusal is a 403 page, a customer the user may not s
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from docket.access.models import Permission
+from docket.access.rules import check_can_create_customers
 from docket.audit.models import AuditEvent
 from docket.audit.selectors import customer_timeline
 from docket.core.errors import Conflict, DocketError, Forbidden, InvalidInput
@@ -134,7 +136,17 @@ def customers_view(request: HttpRequest) -> HttpResponse:
         "regions": selectors.customer_regions(user=request.user),
         "owners": selectors.possible_owners(),
     }
+    context["may_create"] = may_create_customers(request.user)
     return render(request, "web/customers/list.html", context)
+
+
+def may_create_customers(user: AbstractBaseUser) -> bool:
+    """Whether the page's button is for this user (the service checks again)."""
+    try:
+        check_can_create_customers(user)
+    except DocketError:
+        return False
+    return True
 
 
 @login_required

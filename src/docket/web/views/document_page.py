@@ -54,6 +54,7 @@ class DocumentPage:
     may_edit: bool
     may_manage: bool
     may_share: bool  # share this one document with a colleague (without `manage`)
+    may_delete: bool  # move it to the trash (document_trash.py)
     versions: list[Version]  # newest first, without their text
     checkout: Checkout | None
     grants: list[Grant]  # on this document, then those through its customer
@@ -105,6 +106,7 @@ def document_page(
         may_manage=rules.has_capability(user, Capability.MANAGE_USERS)
         or rules.may_document(user, Permission.MANAGE, document.pk),
         may_share=rules.may_document(user, Permission.SHARE, document.pk),
+        may_delete=rules.may_document(user, Permission.DELETE, document.pk),
         versions=versions,
         checkout=active_checkout(document),
         grants=list(

@@ -7,8 +7,8 @@ them is the access rules' `delete` permission, asked through documents.selectors
 DELETE /api/documents/{id}/ and POST /api/trash/{id}/restore/ do. Trashed documents stay until
 a later purge, which is not offered here.
 
-The document page and the documents list are not this module's: they ask `may_delete` and
-`may_use_trash` through template tags (docket.web.templatetags.document_trash)."""
+The document page offers "Move to trash" by its `may_delete`; the documents list links here
+for users who `may_use_trash`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,23 +20,16 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from docket.access import rules
 from docket.access.models import Permission
 from docket.core.errors import DocketError
 from docket.documents import selectors, services
-from docket.documents.models import Document
 from docket.web.errors import message_for
 from docket.web.refusals import refusal_page
 from docket.web.views import document_page
 
-__all__ = ["may_delete", "may_use_trash", "urlpatterns"]
+__all__ = ["may_use_trash", "urlpatterns"]
 
 PAGE_SIZE = 25
-
-
-def may_delete(user: AbstractBaseUser, document: Document) -> bool:
-    """Whether the document page offers to move it to the trash (the service checks again)."""
-    return rules.may_document(user, Permission.DELETE, document.pk)
 
 
 def may_use_trash(user: AbstractBaseUser) -> bool:

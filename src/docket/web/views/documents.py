@@ -17,6 +17,7 @@ from docket.documents.models import Document, DocumentType, Tag
 from docket.search.engine import SearchResult, search
 from docket.search.serializers import SearchParamsSerializer
 from docket.web.views.customer_picker import customer_for_text
+from docket.web.views.document_trash import may_use_trash
 
 PAGE_SIZE = 20
 # The page's name for each parameter of the search (the API's errors name its fields), and
@@ -106,6 +107,8 @@ def documents_view(request: HttpRequest) -> HttpResponse:
             )
         page = params.validated_data["page"]
         context |= {"result": result, "page": page, **_pages(result, page)}
+    if not request.htmx:  # the whole page: its link to the trash
+        context["may_trash"] = may_use_trash(request.user)
     template = "web/documents/_results.html" if request.htmx else "web/documents/list.html"
     return render(request, template, context, status=status)
 

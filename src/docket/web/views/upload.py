@@ -22,6 +22,7 @@ from docket.ingest import services
 from docket.ingest.models import IngestJob
 from docket.ingest.selectors import recent_jobs
 from docket.web.views import upload_jobs
+from docket.web.views.customers import may_create_customers
 from docket.web.views.upload_forms import UploadForm, form_error
 
 
@@ -35,6 +36,7 @@ def upload_view(request: HttpRequest) -> HttpResponse:
         "types": DocumentType.objects.order_by("name"),
         "max_bytes": max_upload_bytes(),
         "max_mb": max_upload_bytes() // 2**20,
+        "may_create": may_create_customers(request.user),  # the picker's 新建客户 link
     }
     return render(request, "web/upload/page.html", context)
 
