@@ -40,4 +40,5 @@ urlpatterns = [
     path("", include("docket.web.urls")),
 ]
 
+handler404 = "docket.core.views.page_not_found"
 handler500 = "docket.core.views.server_error"

@@ -1,6 +1,8 @@
 """Two-factor authentication: enrolment with a TOTP app, login with its code or a one-time
 recovery code, and roles that require it."""
 
+from urllib.parse import parse_qs, unquote, urlsplit
+
 import pytest
 from django.test import Client
 from django_otp.plugins.otp_static.models import StaticToken
@@ -8,8 +10,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from docket.access.models import Member
+from docket.accounts import two_factor
 from docket.accounts.models import LoginFailure
 from tests.accounts.conftest import PASSWORD, enrol, login, totp
+from tests.conftest import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +39,23 @@ def test_setup_gives_an_otpauth_uri_and_its_secret(signed_in, user):
     assert not device.confirmed  # nothing is asked at login before it is confirmed
     signed_in.post("/api/auth/logout/")
     assert login(APIClient(), "zhangwei", PASSWORD).json()["two_factor"] == "not_enabled"
+
+
+def test_the_otpauth_uri_names_docket_and_a_chinese_username_url_encoded(db):
+    enrolment = two_factor.two_factor_setup(user=user_with_role("张伟"))
+    assert enrolment.uri.isascii()  # what a QR code carries and every app reads
+    parts = urlsplit(enrolment.uri)
+    assert (parts.scheme, parts.netloc) == ("otpauth", "totp")
+    assert parts.path == "/Docket%3A%E5%BC%A0%E4%BC%9F"
+    assert unquote(parts.path) == "/Docket:张伟"  # issuer:account, the label apps show
+    query = parse_qs(parts.query, strict_parsing=True)
+    assert query == {
+        "secret": [enrolment.secret],
+        "algorithm": ["SHA1"],
+        "digits": ["6"],
+        "period": ["30"],
+        "issuer": ["Docket"],
+    }
 
 
 def test_confirming_with_a_real_code_turns_it_on_and_gives_ten_recovery_codes(

@@ -72,7 +72,10 @@ def test_a_documents_whole_life_is_in_its_history_in_order(api, customer, contra
     history = api.get(url + "history/").json()["results"]
     assert [e["action"] for e in history][:2] == ["restore_from_trash", "delete"]
     edit = AuditEvent.objects.get(action=A.EDIT, document_id__isnull=False)
-    assert edit.details == {"fields": ["title"]}
+    assert edit.details == {
+        "fields": ["title"],
+        "title": {"from": "购销合同", "to": "购销合同（2023年修订）"},
+    }
     assert verify_chain().intact
 
 

@@ -2,6 +2,8 @@
 
 import re
 
+from django.http import Http404
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 
@@ -39,6 +41,35 @@ def test_unknown_route_and_wrong_method_are_errors_not_crashes(api):
     response = api.put("/api/documents/", {}, format="json")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+@override_settings(DEBUG=False)  # with DEBUG on, Django shows its technical page instead
+def test_an_unknown_address_under_the_api_is_a_json_404_and_elsewhere_the_html_page(api, client):
+    for path in ("/api/nonexistent/", "/api/documents/1/nonsense/", "/api/customers/x/y/z/"):
+        response = api.get(path)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json"
+        assert response.json() == {
+            "error": {"code": "not_found", "message": f"no such address in the API: {path}"}
+        }
+    anonymous = APIClient().post("/api/nonexistent/", {}, format="json")  # no sign-in needed
+    assert anonymous.status_code == 404 and anonymous.json()["error"]["code"] == "not_found"
+    page = client.get("/nonexistent/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+    assert "页面不存在" in page.content.decode()
+    assert client.get("/api-auth/nonexistent/")["Content-Type"].startswith("text/html")
+
+
+@override_settings(DEBUG=False)
+def test_a_404_raised_inside_an_api_view_is_json_too(api, monkeypatch):
+    from docket.documents import selectors
+
+    def missing(**kwargs):
+        raise Http404("no such thing")
+
+    monkeypatch.setattr(selectors, "document_list", missing)
+    response = api.get("/api/documents/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_found"
 
 
 def test_openapi_schema_lists_the_public_paths(api):

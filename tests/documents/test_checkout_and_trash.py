@@ -110,6 +110,21 @@ def test_deleted_document_goes_to_the_trash_and_can_be_restored(api, document):
     assert api.post(f"/api/trash/{document['id']}/restore/").status_code == 409
 
 
+def test_a_refused_move_to_the_trash_is_recorded_as_denied(api, other_user, document):
+    url = f"/api/documents/{document['id']}/"
+    archivist = client_for(user_with_role("huangli", seeds.ARCHIVIST))  # sees it, may not delete
+    assert archivist.delete(url).status_code == 403
+    api.post(url + "checkout/", {}, format="json")
+    assert client_for(other_user).delete(url).status_code == 423  # zhangwei holds it
+    denied = AuditEvent.objects.filter(outcome=AuditEvent.Outcome.DENIED).order_by("seq")
+    assert [(e.actor_name, e.document_id, e.action, e.details) for e in denied] == [
+        ("huangli", document["id"], "edit", {"method": "DELETE", "path": url}),
+        ("lina", document["id"], "edit", {"method": "DELETE", "path": url}),
+    ]
+    assert Document.objects.filter(id=document["id"]).exists()  # not in the trash
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DELETE).exists()
+
+
 def test_trashed_document_keeps_its_versions_and_blob(api, document, blob_root):
     api.delete(f"/api/documents/{document['id']}/")
     from docket.storage.blobstore import get_blob_store
@@ -160,3 +175,12 @@ def test_the_update_service_refuses_anyone_but_the_holder_and_the_system_too(
     document_update(actor=user, document=doc, title="购销合同（修订）")
     doc.refresh_from_db()
     assert doc.title == "购销合同（修订）"
+
+
+def test_an_edit_made_from_a_stale_copy_keeps_what_another_edit_saved_meanwhile(user, document):
+    first = Document.objects.get(id=document["id"])
+    stale = Document.objects.get(id=document["id"])  # read before the first edit
+    document_update(actor=user, document=first, title="购销合同（盖章版）")
+    document_update(actor=user, document=stale, notes="已归档原件")
+    saved = Document.objects.get(id=document["id"])
+    assert (saved.title, saved.notes) == ("购销合同（盖章版）", "已归档原件")

@@ -6,6 +6,8 @@ import pytest
 from docket.access import seeds
 from docket.access.models import Permission, Role, Scope
 from docket.access.services import grant_add
+from docket.audit.models import AuditEvent
+from docket.audit.selectors import customer_timeline
 from docket.core.errors import Conflict, Forbidden
 from docket.demo.pdfgen import make_pdf
 from docket.documents.models import Document
@@ -171,3 +173,27 @@ def test_the_uploader_may_dismiss_their_own_job_whatever_customer_it_names(sales
     )  # fmt: skip
     ingest_dismiss(actor=sales, job=job)
     assert IngestJob.objects.get(pk=job.pk).dismissed_by == sales
+
+
+def test_a_dismissal_is_audited_with_the_job_its_file_and_customer_but_not_in_the_timeline(
+    sales, own, failed
+):
+    client_for(sales).post(f"/api/ingest/{failed.id}/dismiss/", REMOTE_ADDR="10.1.2.3")
+    event = AuditEvent.objects.get(action=AuditEvent.Action.INGEST_DISMISS)
+    assert (event.actor, event.outcome, event.customer_id, event.document_id) == (
+        sales, "success", own.id, None,
+    )  # fmt: skip
+    assert event.details == {"job": str(failed.id), "file": "bad.pdf", "state": "failed"}
+    assert event.ip == "10.1.2.3"
+    # The timeline shows what was filed; an upload's retries and dismissals stay in the trail.
+    assert event not in customer_timeline(user=sales, customer_id=own.id)
+
+
+def test_a_refused_or_conflicting_dismissal_records_no_dismissal(east, sales, failed):
+    with pytest.raises(Forbidden):
+        ingest_dismiss(actor=user_with_role("liuyang", seeds.SALES), job=failed)
+    ingest_dismiss(actor=sales, job=failed)
+    with pytest.raises(Conflict):
+        ingest_dismiss(actor=sales, job=failed)
+    dismissals = AuditEvent.objects.filter(action=AuditEvent.Action.INGEST_DISMISS)
+    assert [event.actor for event in dismissals] == [sales]

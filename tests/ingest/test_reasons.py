@@ -7,11 +7,13 @@ import io
 import pytest
 from django.utils import timezone, translation
 
+from docket.core.inline_tasks import run_ready_tasks
 from docket.core.notices import Notice, translated
+from docket.customers.services import customer_create
 from docket.demo.pdfgen import make_pdf
 from docket.ingest.models import IngestJob
 from docket.ingest.parsers import DOCX, office
-from docket.ingest.services import ingest_retry, recover_stalled_jobs
+from docket.ingest.services import ingest_retry, ingest_submit, recover_stalled_jobs
 from docket.ingest.tasks import run_ingest_job
 from docket.ingest.types import CorruptFile
 from docket.storage.blobstore import get_blob_store
@@ -72,6 +74,39 @@ def test_a_job_waiting_for_review_says_in_chinese_what_to_choose(ingest, contrac
     assert in_language("zh-hans", both) == "请选择客户和文档类型：无法从文件中判断"
     customer_only = ingest(make_pdf(["会议纪要"]), "纪要2.pdf", document_type=contract_type)
     assert in_language("zh-hans", customer_only) == "请选择客户：无法从文件中判断"
+
+
+def uploaded(user, lines: list[str], contract_type) -> IngestJob:
+    job = ingest_submit(
+        actor=user,
+        file=io.BytesIO(make_pdf(lines)),
+        filename="合同.pdf",
+        source=IngestJob.Source.UPLOAD,
+        document_type=contract_type,
+    )
+    run_ready_tasks()
+    job.refresh_from_db()
+    return job
+
+
+def test_a_file_naming_another_sales_users_customer_says_the_uploader_may_not_file_there(
+    sales, stranger, theirs, contract_type
+):
+    job = uploaded(sales, ["购销合同", "甲方：天津恒通物流有限公司"], contract_type)
+    assert job.state == IngestJob.State.NEEDS_REVIEW
+    assert in_language("zh-hans", job) == "请选择客户：上传人无权归档到文件所指向的客户"
+
+
+def test_a_file_naming_a_company_that_is_no_customer_says_none_could_be_told(
+    sales, own, stranger, contract_type
+):
+    # 上海ABC科技有限公司 is no customer; its short form 上海ABC科技 only resembles another
+    # user's customer, which the file does not name.
+    customer_create(actor=None, name="上海ABC科技发展集团", owner=stranger)
+    job = uploaded(sales, ["购销合同", "甲方：上海ABC科技有限公司"], contract_type)
+    assert job.state == IngestJob.State.NEEDS_REVIEW
+    assert job.reason == "choose the customer: none could be told from the file"
+    assert in_language("zh-hans", job) == "请选择客户：无法从文件中判断"
 
 
 def test_a_file_named_inside_a_reason_is_named_in_chinese_too():

@@ -1,11 +1,14 @@
 """A person's answers to the inbox (ingest_resolve) and corrections to what the pipeline
 filed (ingest_correct): checked when they are given, not by the worker later."""
 
+import datetime
+
 import pytest
 
 from docket.access.models import Permission
 from docket.access.services import grant_add
 from docket.audit.models import AuditEvent
+from docket.audit.selectors import customer_timeline
 from docket.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from docket.customers.services import customer_create
 from docket.demo.pdfgen import make_pdf
@@ -80,6 +83,45 @@ def test_a_wrong_password_is_invalid_input_and_the_job_keeps_waiting(
     assert job.state == IngestJob.State.DONE, job.reason
 
 
+def test_a_retry_is_audited_naming_what_was_given_never_the_password(
+    sales, own, contract_type, run_tasks
+):
+    locked = samples.encrypted_pdf("密码123")
+    job = run(sales, locked, "加密.pdf", run_tasks, customer=own, document_type=contract_type)
+    with pytest.raises(InvalidInput):
+        ingest_resolve(actor=sales, job=job, password="错的")
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.INGEST_RETRY).exists()
+    ingest_resolve(actor=sales, job=job, password="密码123", title="加密合同")
+    event = AuditEvent.objects.get(action=AuditEvent.Action.INGEST_RETRY)
+    assert (event.actor, event.outcome, event.customer_id, event.document_id) == (
+        sales, "success", own.id, None,
+    )  # fmt: skip
+    assert event.details == {
+        "job": str(job.id),
+        "file": "加密.pdf",
+        "state": "needs_password",
+        "given": ["password", "title"],
+    }
+    assert "密码123" not in str(event.details)
+    assert event not in customer_timeline(user=sales, customer_id=own.id)
+
+
+def test_a_reviewed_job_retried_over_the_api_is_audited_with_the_customer_chosen(
+    sales, own, contract_type, run_tasks
+):
+    from tests.conftest import client_for
+
+    job = run(sales, make_pdf(MINUTES), "纪要.pdf", run_tasks, document_type=contract_type)
+    answer = client_for(sales).post(
+        f"/api/ingest/{job.id}/retry/", {"customer": own.id, "tags": ["重要"]}, format="json"
+    )
+    assert answer.status_code == 202
+    event = AuditEvent.objects.get(action=AuditEvent.Action.INGEST_RETRY)
+    assert event.customer_id == own.id  # the customer just chosen
+    assert event.details["state"] == "needs_review"
+    assert event.details["given"] == ["customer", "tags"]
+
+
 def test_correcting_a_filed_document_needs_the_edit_permission_and_is_audited(
     east, sales, own, contract_type, run_tasks
 ):
@@ -90,7 +132,10 @@ def test_correcting_a_filed_document_needs_the_edit_permission_and_is_audited(
     first = run(sales, contract, "c.pdf", run_tasks, document_type=contract_type)
     again = run(sales, contract, "c2.pdf", run_tasks, document_type=contract_type)
     assert first.document.customer == own and again.duplicate
-    with pytest.raises(Forbidden):  # a sales role views and uploads, it does not edit
+    filed_long_ago = first.document.created_at - datetime.timedelta(days=2)
+    Document.objects.filter(pk=first.document_id).update(created_at=filed_long_ago)
+    first = IngestJob.objects.get(pk=first.pk)
+    with pytest.raises(Forbidden):  # a sales role views and uploads; its uploader's time is up
         ingest_correct(actor=sales, job=first, customer=own, document_type=minutes, tag_names=[])
     with pytest.raises(Conflict):  # a duplicate filed nothing of its own
         ingest_correct(actor=sales, job=again, customer=own, document_type=minutes, tag_names=[])

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from docket.customers.services import customer_update
+from docket.documents.models import DocumentType
 from tests.search.conftest import ids
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,19 @@ def test_field_syntax_filters_by_customer_type_tag_and_date(
     assert ids(find("date:2023")) == {old.id}
     assert ids(find("date:2023-01..2023-12")) == {old.id}
     assert ids(find("服务 date:>2024-01-01")) == {new.id}
+
+
+def test_type_field_takes_a_seeded_types_english_name_while_it_keeps_the_seeded_one(
+    make_doc, find, invoice_type
+):
+    contract = make_doc("服务")
+    invoice = make_doc("服务", document_type=invoice_type)
+    assert ids(find("type:contract")) == ids(find("type:合同")) == {contract.id}
+    assert ids(find("服务 -type:Invoice")) == {contract.id}
+    assert ids(find("contract", understand=True)) == set()  # a plain word stays a word
+    DocumentType.objects.filter(pk=invoice_type.pk).update(name="增值税专用发票")
+    assert ids(find("type:invoice")) == set()
+    assert ids(find("type:增值税专用发票")) == {invoice.id}
 
 
 def test_a_field_that_names_nothing_matches_nothing_and_says_so(make_doc, find):

@@ -133,6 +133,23 @@ def test_the_trail_in_english(admin_client, trail):
     assert [row[2] for row in table(page)] == ["Search", "Download", "View", "Log in"]
 
 
+def test_an_uploads_retry_and_dismissal_are_named_in_the_readers_language(admin_client, trail):
+    wangfang, _ = trail
+    job = {"job": "5f0c…", "file": "扫描件.pdf"}
+    audit_record(action=Action.INGEST_RETRY, actor=wangfang, details=job | {"given": ["title"]})
+    audit_record(action=Action.INGEST_DISMISS, actor=wangfang, details=job)
+    url = "/manage/audit/?user=wangfang"
+    assert [row[2] for row in table(admin_client.get(url).content.decode())][:2] == [
+        "移除上传",
+        "重试上传",
+    ]
+    dismissals = admin_client.get("/manage/audit/?action=ingest_dismiss").content.decode()
+    assert [row[2] for row in table(dismissals)] == ["移除上传"]
+    language_set(user=User.objects.get(username="itadmin"), language="en")
+    page = admin_client.get(url).content.decode()
+    assert [row[2] for row in table(page)][:2] == ["Dismiss upload", "Retry upload"]
+
+
 def test_the_users_list_links_each_user_to_their_trail(admin_client, trail):
     page = admin_client.get("/manage/users/").content.decode()
     assert 'href="/manage/audit/?user=wangfang"' in page

@@ -340,6 +340,9 @@ def test_the_document_details_move_to_the_customer_picked_by_its_initials(page, 
     sign_in(page, manager.username, PASSWORD)
     page.goto(f"/documents/{document.id}/")
     page.get_by_role("link", name="编辑信息").click()
+    # The form is swapped in, then htmx puts the focus in its title (autofocus). Typing in the
+    # picker before that would lose the focus, and the list opens only for a focused picker.
+    expect(page.get_by_role("textbox", name="标题")).to_be_focused()
     picker = page.get_by_role("combobox", name="客户")
     picker.fill("shabc")
     page.get_by_role("option", name=re.compile("上海ABC贸易有限公司")).click()

@@ -49,7 +49,7 @@ def test_the_dashboard_shows_what_waits_for_the_user(client, sales, contract_typ
     client.force_login(sales)
     page = client.get("/").content.decode()
     assert "上海ABC贸易有限公司" in page  # my customers
-    assert page.count("购销合同") == 2  # recent documents and checked out by me
+    assert page.count(">购销合同<") == 2  # recent documents and checked out by me
     assert "扫描件.pdf" in page and "文件已损坏" in page  # the inbox
 
 

@@ -170,7 +170,7 @@ def test_a_document_checked_out_by_someone_else_refuses_their_edits_and_tags(cli
 def test_a_manager_gives_and_removes_a_grant_and_a_sales_user_only_reads_them(client, office):
     client.force_login(office.manager)
     url = f"/documents/{office.document.id}/grants/"
-    response = client.post(url, {"permission": "download", "username": "zhaolei"})
+    response = client.post(url, {"permission": "download", "user": "zhaolei"})
     assert response.status_code == 302
     grant = Grant.objects.get(document=office.document, permission=Permission.DOWNLOAD)
     team = Team.objects.get(name="华北销售组")
@@ -182,7 +182,7 @@ def test_a_manager_gives_and_removes_a_grant_and_a_sales_user_only_reads_them(cl
     page = client.get(f"/documents/{office.document.id}/").content.decode()
     assert "团队 华北销售组" in page and "grant-form" not in page
     assert f"/grants/{grant.id}/remove/" not in page
-    response = client.post(url, {"permission": "edit", "username": "wangfang"})
+    response = client.post(url, {"permission": "edit", "user": "wangfang"})
     assert response.status_code == 403
     assert client.post(f"{url}{grant.id}/remove/").status_code == 403
 
@@ -194,7 +194,7 @@ def test_a_manager_gives_and_removes_a_grant_and_a_sales_user_only_reads_them(cl
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"permission": "view", "username": "nobody"}, "没有这个用户名的用户"),
+        ({"permission": "view", "user": "nobody"}, "没有这个用户名或姓名的用户"),
         ({"permission": "view"}, "请填写一个用户或选择一个团队"),
     ],
 )

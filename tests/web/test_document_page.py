@@ -115,7 +115,8 @@ def test_a_pdf_is_framed_from_the_preview_endpoint_and_an_image_is_inline(
 ):
     pdf = filed(office.customer, title="扫描合同", mime="application/pdf", data=contract_pdf)
     page = page_of(client, office.owner, pdf)
-    assert f'<iframe class="preview-frame" src="/api/documents/{pdf.id}/preview/"' in page
+    src = f"/api/documents/{pdf.id}/preview/#view=FitH&amp;navpanes=0"  # fitted, no thumbnails
+    assert f'<iframe class="preview-frame" src="{src}"' in page
     image = filed(office.customer, title="营业执照", mime="image/png", data=b"\x89PNG fake")
     page = page_of(client, office.owner, image)
     assert f'<img class="preview-image" src="/api/documents/{image.id}/preview/"' in page
@@ -204,7 +205,8 @@ def test_an_editor_changes_the_details_and_only_the_changed_fields_are_recorded(
     edit = AuditEvent.objects.filter(action=AuditEvent.Action.EDIT).latest("seq")
     assert edit.details["fields"] == ["document_date", "notes", "title"]
     page = client.get(f"/documents/{office.document.id}/").content.decode()
-    assert "详细信息已保存" in page and "修改了：文档日期、备注、标题" in page
+    changes = "标题：购销合同 → 购销合同（修订）；日期：未填写 → 2023年1月1日；修改了：备注"
+    assert "详细信息已保存" in page and changes in page
 
 
 def test_an_edit_without_a_title_shows_the_form_again_with_the_error(client, office):

@@ -45,7 +45,7 @@ def test_an_unknown_colleague_is_explained(client, sales_may_share):
         f"/documents/{world.document.id}/share/", {"username": "nobody", "permission": "view"}
     )
     assert answer.status_code == 400
-    assert "No user has this username." not in answer.content.decode()  # in Chinese
+    assert "没有这个用户名或姓名的用户" in answer.content.decode()
     assert AuditEvent.objects.filter(action=AuditEvent.Action.SHARE).count() == 0
 
 
@@ -70,3 +70,18 @@ def test_without_share_the_page_offers_no_form_and_a_post_is_refused(client, wor
         {"username": world.sales_north.username, "permission": "view"},
     )
     assert answer.status_code == 403
+
+
+def test_a_colleague_can_be_named_by_full_name_as_the_pages_show_people(client, sales_may_share):
+    world = sales_may_share
+    world.sales_north.first_name = "刘洋"
+    world.sales_north.save()
+    client.force_login(world.sales_east)
+    answer = client.post(
+        f"/documents/{world.document.id}/share/", {"username": " 刘洋 ", "permission": "view"}
+    )
+    assert answer.status_code in (200, 302)
+    shared = AuditEvent.objects.get(action=AuditEvent.Action.SHARE)
+    assert shared.details["user"] == world.sales_north.username
+    client.force_login(world.sales_north)
+    assert client.get(f"/documents/{world.document.id}/").status_code == 200

@@ -53,6 +53,11 @@ def test_a_manager_moves_a_document_to_the_trash_and_is_told_so_on_the_documents
     assert client.get(f"/documents/{document.id}/").status_code == 404  # in the trash now
 
 
+def denials() -> list[tuple[str, int | None, str, dict]]:
+    events = AuditEvent.objects.filter(outcome=AuditEvent.Outcome.DENIED).order_by("seq")
+    return [(e.actor_name, e.document_id, e.action, e.details) for e in events]
+
+
 def test_sales_without_the_delete_permission_are_refused_and_nothing_is_trashed(client, office):
     client.force_login(office.owner)  # sales: view, download, upload
     page = client.get(f"/documents/{office.document.id}/").content.decode()
@@ -67,6 +72,16 @@ def test_sales_without_the_delete_permission_are_refused_and_nothing_is_trashed(
     assert not AuditEvent.objects.filter(action=Action.DELETE).exists()
 
 
+def test_a_refused_move_to_the_trash_is_audited_as_denied_as_a_refused_restore_is(client, office):
+    path = f"/documents/{office.document.id}/trash/"
+    client.force_login(office.owner)
+    assert trash(client, office.document).status_code == 403
+    client.force_login(office.outsider)  # a 404 tells nothing, and records nothing
+    assert trash(client, office.document).status_code == 404
+    assert denials() == [("wangfang", office.document.id, "edit", {"method": "POST", "path": path})]
+    assert trashed(office.document).deleted_at is None
+
+
 def test_a_document_checked_out_by_someone_else_is_refused_naming_them_in_chinese(client, office):
     client.force_login(office.archivist)
     client.post(f"/documents/{office.document.id}/checkout/", {"hours": 8})
@@ -78,6 +93,10 @@ def test_a_document_checked_out_by_someone_else_is_refused_naming_them_in_chines
     assert response.status_code == 423
     assert "huangli 已检出此文档，至" in response.content.decode()
     assert trashed(office.document).deleted_at is None
+    path = f"/documents/{office.document.id}/trash/"
+    assert denials() == [  # audited as a refused restore is
+        ("chenjing", office.document.id, "edit", {"method": "POST", "path": path})
+    ]
 
 
 def test_the_holder_of_the_check_out_may_trash_it(client, office):

@@ -295,6 +295,17 @@ def test_a_job_waiting_for_review_shows_its_suggestions_with_their_scores(
 
 
 @pytest.mark.django_db
+def test_a_suggested_seeded_type_is_named_in_the_readers_language(
+    sales, waiting_for_review, minutes_type
+):
+    language_set(user=sales, language="en")
+    row = signed_in(sales).get(f"/upload/jobs/{waiting_for_review.id}/").content.decode()
+    assert re.search(r"Meeting minutes <span class=\"score\">100%</span>", row)
+    assert f'<option value="{minutes_type.id}" selected>Meeting minutes (100%)</option>' in row
+    assert "会议纪要" not in row
+
+
+@pytest.mark.django_db
 def test_a_reviewed_job_is_filed_with_the_customer_type_and_tags_chosen(
     sales, waiting_for_review, xyz, contract, run_tasks
 ):
@@ -453,9 +464,13 @@ def test_a_manager_corrects_what_was_suggested_for_a_filed_document(
 
 
 @pytest.mark.django_db
-def test_a_sales_user_may_not_correct_a_filed_document(sales, abc, xyz, contract, run_tasks):
+def test_a_sales_user_may_not_correct_a_document_filed_more_than_a_day_ago(
+    sales, abc, xyz, contract, run_tasks
+):
     job = submit(sales, make_pdf(CONTRACT), "合同.pdf", document_type=contract)
     run_tasks()
+    filed_long_ago = Document.objects.get().created_at - datetime.timedelta(days=2)
+    Document.objects.update(created_at=filed_long_ago)  # the uploader's time to correct is up
     client = signed_in(sales)
     row = client.get(f"/upload/jobs/{job.id}/").content.decode()
     assert "/correct/" not in row  # the suggestions are shown, the form is not

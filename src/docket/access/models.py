@@ -66,6 +66,20 @@ class Role(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # A seeded role (销售 …) in the reader's language while it keeps its seeded text; the API
+    # and the audit trail keep the stored text.
+    @property
+    def display_name(self) -> str:
+        from docket.access.seeds import seeded_text  # seeds.py imports this module
+
+        return seeded_text(self.code, "name", self.name)
+
+    @property
+    def display_description(self) -> str:
+        from docket.access.seeds import seeded_text
+
+        return seeded_text(self.code, "description", self.description)
+
 
 class Team(models.Model):
     name = models.CharField(max_length=100, unique=True)  # 华东销售部 …

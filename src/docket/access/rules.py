@@ -73,7 +73,7 @@ def subject_for(user: AbstractBaseUser | None) -> Subject:
         scope=role.scope if role else None,
         permissions=frozenset(role.permissions if role else ()),
         capabilities=capabilities,
-        team_ids=_team_and_below(team_id) if team_id else (),
+        team_ids=team_and_below(team_id) if team_id else (),
         own_team_id=team_id,
         clearance=member.clearance if member else Level.PUBLIC,
     )
@@ -87,7 +87,8 @@ def forget(user: AbstractBaseUser) -> None:
         del user._access_subject
 
 
-def _team_and_below(team_id: int) -> tuple[int, ...]:
+def team_and_below(team_id: int) -> tuple[int, ...]:
+    """The team and its sub-teams: what a team role covers."""
     children: dict[int | None, list[int]] = {}
     for tid, parent in Team.objects.values_list("id", "parent_id"):
         children.setdefault(parent, []).append(tid)

@@ -39,6 +39,8 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("导出")
         SETTINGS_CHANGE = "settings_change", _("设置变更")
         AUDIT_EXPORT = "audit_export", _("导出审计日志")
+        INGEST_DISMISS = "ingest_dismiss", _("移除上传")
+        INGEST_RETRY = "ingest_retry", _("重试上传")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("成功")

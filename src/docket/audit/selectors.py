@@ -91,8 +91,14 @@ def audit_alerts(*, user: AbstractBaseUser | AnonymousUser | None) -> QuerySet[A
 
 
 # Page views are left out of a customer's timeline: the web UI records one per visit, and they
-# would bury what changed.
-TIMELINE_LEFT_OUT = (AuditEvent.Action.VIEW, AuditEvent.Action.SEARCH)
+# would bury what changed. So is what happens to an upload before it is filed (a retry, a
+# dismissal): the timeline shows what was filed, as it never showed what was submitted.
+TIMELINE_LEFT_OUT = (
+    AuditEvent.Action.VIEW,
+    AuditEvent.Action.SEARCH,
+    AuditEvent.Action.INGEST_DISMISS,
+    AuditEvent.Action.INGEST_RETRY,
+)
 
 
 def customer_timeline(

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 
 from docket.access.models import Permission, Scope
-from docket.access.rules import customers_q, subject_for
+from docket.access.rules import customers_q, subject_for, team_and_below
 from docket.core.errors import NotFound
 from docket.customers.models import Contact, Customer
 from docket.customers.pinyin import (
@@ -124,16 +124,20 @@ def customer_list(
     region: str = "",
     status: str = "",
     owner_id: int | None = None,
+    team_id: int | None = None,
     sort: str = "name",
 ) -> QuerySet[Customer]:
     """The customers the user may see, filtered, with `document_count` (their visible
-    documents) and the owner joined. Merged customers are left out unless `status` asks for
-    them: they only point at the customer they were folded into."""
+    documents) and the owner joined. `team_id`: owned by someone of that team or its
+    sub-teams. Merged customers are left out unless `status` asks for them: they only point
+    at the customer they were folded into."""
     customers = visible_customers(user=user)
     if text := " ".join((text or "").split()):
         customers = customers.filter(id__in=customers_matching(text).values("id"))
     filters = {"kind": kind, "tier": tier, "region": region, "owner_id": owner_id}
     customers = customers.filter(**{key: value for key, value in filters.items() if value})
+    if team_id:
+        customers = customers.filter(owned_by_teams(team_and_below(team_id)))
     if status:
         customers = customers.filter(status=status)
     else:
@@ -143,6 +147,32 @@ def customer_list(
         .annotate(document_count=visible_document_count(user))
         .order_by(*CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["name"]))
     )
+
+
+def owned_by_teams(team_ids: Collection[int]) -> Q:
+    """Customers owned by someone of these teams (a team and its sub-teams, as a team role
+    covers them: access.rules.team_and_below)."""
+    return Q(owner__member__team_id__in=team_ids)
+
+
+@dataclass
+class MyCustomers:
+    """The dashboard's customers: the user's own, or for a team role their team's."""
+
+    customers: QuerySet[Customer]
+    team_id: int | None  # set when these are the team's
+
+
+def my_customers(*, user: AbstractBaseUser) -> MyCustomers:
+    """The customers the user may see that they own; for a role whose scope is the team (a
+    sales manager), the ones owned by anyone of their team and its sub-teams, which are the
+    customers that role is about. Merged customers are left out, as the customers list does."""
+    subject = subject_for(user)
+    customers = visible_customers(user=user).exclude(status=Customer.Status.MERGED)
+    if subject.scope == Scope.TEAM and subject.own_team_id is not None:
+        mine = customers.filter(owned_by_teams(subject.team_ids))
+        return MyCustomers(mine, subject.own_team_id)
+    return MyCustomers(customers.filter(owner_id=user.pk), None)
 
 
 def customer_regions(*, user: AbstractBaseUser) -> list[str]:
@@ -198,12 +228,19 @@ class DocumentGroup:
 
     type_id: int
     type_name: str
+    type_code: str
     count: int
     documents: list = field(default_factory=list)
 
     @property
     def has_more(self) -> bool:
         return self.count > len(self.documents)
+
+    @property
+    def type_display_name(self) -> str:
+        from docket.documents.models import type_display_name
+
+        return type_display_name(self.type_code, self.type_name)
 
 
 def customer_documents(
@@ -249,13 +286,16 @@ def customer_document_groups(
     documents = visible_documents(user=user, content=False).filter(customer_id=customer_id)
     counts = (
         documents.order_by()
-        .values("document_type_id", "document_type__name")
+        .values("document_type_id", "document_type__name", "document_type__code")
         .annotate(n=Count("id"))
         .order_by("document_type_id")  # the catalogue's order: 合同, 报价单, 发票 …
     )
     groups = {
         row["document_type_id"]: DocumentGroup(
-            row["document_type_id"], row["document_type__name"], row["n"]
+            row["document_type_id"],
+            row["document_type__name"],
+            row["document_type__code"],
+            row["n"],
         )
         for row in counts
     }

@@ -1,4 +1,5 @@
-"""Every write to customers and contacts."""
+"""Every write to customers and contacts. Who may add a customer, and to whom they may give
+it, is decided here (`customer_create`), for the page and the API alike."""
 
 from typing import Any
 
@@ -10,9 +11,10 @@ from docket.access.models import Permission
 from docket.access.rules import check_can_create_customers, check_customer
 from docket.audit.models import AuditEvent
 from docket.audit.services import audit_record
-from docket.core.errors import Conflict, InvalidInput
+from docket.core.errors import Conflict, Forbidden, InvalidInput
 from docket.core.notices import Notice
 from docket.customers.models import Contact, Customer
+from docket.customers.selectors import owners_for_new_customer
 from docket.search.indexer import index_customer
 
 CUSTOMER_FIELDS = (
@@ -70,6 +72,7 @@ def customer_create(*, actor: AbstractBaseUser | None, name: str, **fields: Any)
         raise _code_taken(code)
     if fields.get("owner") is None and actor is not None and actor.is_authenticated:
         fields["owner"] = actor
+    _check_owner(actor, fields.get("owner"))
     customer = Customer(name=name, code=code or _provisional_code(), **fields)
     customer.full_clean(exclude=["code", "owner", "merged_into"])
     try:
@@ -84,6 +87,32 @@ def customer_create(*, actor: AbstractBaseUser | None, name: str, **fields: Any)
     return customer
 
 
+def _check_owner(actor: AbstractBaseUser | None, owner: AbstractBaseUser | None) -> None:
+    """Whom a customer, new or edited, may be given, so that it stays within its creator's reach: an
+    `own` role keeps what it adds, a team role gives it to someone of its team (sub-teams
+    too), a role over all customers to anyone (`selectors.owners_for_new_customer`, which the
+    form's choices come from). The system (no actor: commands, imports) gives it to anyone."""
+    if actor is None or owner is None:
+        return
+    if not owner.is_active:
+        raise InvalidInput(Notice(_("this account is deactivated")), field="owner")
+    owners = owners_for_new_customer(user=actor)
+    name = owner.get_username()
+    if owners is None and owner.pk != actor.pk:
+        raise Forbidden(
+            Notice(_("a customer of yours stays yours; it cannot be given to %(user)s"), user=name),
+            field="owner",
+        )
+    if owners is not None and not owners.filter(pk=owner.pk).exists():
+        raise Forbidden(
+            Notice(
+                _("a customer can be given only to someone in your team, not %(user)s"),
+                user=name,
+            ),
+            field="owner",
+        )
+
+
 def _provisional_code() -> str:
     import uuid
 
@@ -96,6 +125,8 @@ def customer_update(
 ) -> Customer:
     check_customer(actor, Permission.EDIT, customer)
     _check_known(fields)
+    if "owner" in fields and fields["owner"] != customer.owner:
+        _check_owner(actor, fields["owner"])  # whom it may be given to, as when it was added
     if "name" in fields:
         fields["name"] = _validate_name(fields["name"])
     for key, value in fields.items():

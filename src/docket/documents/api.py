@@ -20,10 +20,12 @@ from docket.access.models import Permission
 from docket.audit.models import AuditEvent
 from docket.audit.selectors import filter_audit_events
 from docket.audit.serializers import AuditEventSerializer
-from docket.core.errors import InvalidInput, NotFound, TooLarge
+from docket.audit.services import denial_record
+from docket.core.errors import InvalidInput, Locked, NotFound, TooLarge
 from docket.documents import catalog, naming, selectors, services
 from docket.documents import checkout as checkouts
 from docket.documents.diff import version_diff
+from docket.documents.edit_changes import hide_unseen_customers
 from docket.documents.files import download_response, preview_response, record_read
 from docket.documents.models import Document, DocumentType, Tag
 from docket.documents.serializers import (
@@ -179,8 +181,14 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses={204: None})
     def destroy(self, request: Request, pk: str) -> Response:
-        """Move the document to the trash (restorable from /api/trash/)."""
-        services.document_delete(actor=request.user, document=self._document(pk, Permission.DELETE))
+        """Move the document to the trash (restorable from /api/trash/). A refusal is recorded
+        as `denied`: a 403 by the exception handler, another's check-out (423) here."""
+        document = self._document(pk, Permission.DELETE)
+        try:
+            services.document_delete(actor=request.user, document=document)
+        except Locked:
+            denial_record(request=request, document_id=document.pk)
+            raise
         return Response(status=204)
 
     @extend_schema(responses={(200, "image/webp"): OpenApiTypes.BINARY})
@@ -269,7 +277,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         see the document may see its history)."""
         document = self._document(pk, content=False)
         events = filter_audit_events(document_id=document.pk)
-        page = self.paginate_queryset(events)
+        page = hide_unseen_customers(self.paginate_queryset(events), request.user)
         return self.get_paginated_response(AuditEventSerializer(page, many=True).data)
 
     @extend_schema(

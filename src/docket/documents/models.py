@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from docket.access.models import Level
@@ -8,6 +9,26 @@ from docket.customers.models import Customer
 
 DEFAULT_NUMBER_PATTERN = "{code}-{year}-{seq:04d}"
 DEFAULT_NAMING_TEMPLATE = "{customer}_{type}_{date:%Y%m%d}"
+
+# The types an installation starts with (migration 0002), by code. The stored name stays as
+# seeded; while a type still has it, pages show it in the reader's language (合同 is
+# "Contract" in English). A renamed type, or one a company made, shows its own name.
+SEEDED_TYPE_NAMES = {
+    "HT": gettext_noop("合同"),
+    "BJD": gettext_noop("报价单"),
+    "FP": gettext_noop("发票"),
+    "QSD": gettext_noop("签收单"),
+    "YYZZ": gettext_noop("营业执照"),
+    "SQWT": gettext_noop("授权委托书"),
+    "HYJY": gettext_noop("会议纪要"),
+    "FWSQ": gettext_noop("服务申请单"),
+}
+
+
+def type_display_name(code: str, name: str) -> str:
+    """A type's name as a page shows it (for rows read as values; DocumentType.display_name
+    for a model)."""
+    return gettext(name) if SEEDED_TYPE_NAMES.get(code) == name else name
 
 
 class DocumentType(models.Model):
@@ -21,6 +42,12 @@ class DocumentType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language if it is still the seeded one (the API and
+        stored file names keep `name`)."""
+        return type_display_name(self.code, self.name)
 
 
 class Tag(models.Model):

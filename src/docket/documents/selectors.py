@@ -2,6 +2,7 @@
 which asks the access rules (docket.access.rules) which documents the user may see."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -10,7 +11,7 @@ from django.utils import timezone
 from docket.access.models import Permission
 from docket.access.rules import check_document, documents_q
 from docket.core.errors import NotFound
-from docket.documents.models import Document, Version
+from docket.documents.models import Document, DocumentType, Version
 
 # The current version of the document in the outer query, for Subquery annotations.
 current_versions = Version.objects.filter(document=OuterRef("pk")).order_by("-number")
@@ -63,6 +64,16 @@ def document_list(
         .prefetch_related("tags")
         .annotate(latest_version=Subquery(_latest_version_number))
     )
+
+
+def type_display_names(ids: Iterable[int]) -> dict[int, str]:
+    """These types' names as a page shows them (DocumentType.display_name), for rows that
+    carry a type's id and stored name (search facets, ingest suggestions). One query."""
+    ids = set(ids)
+    if not ids:
+        return {}
+    types = DocumentType.objects.filter(id__in=ids).only("id", "code", "name")
+    return {document_type.id: document_type.display_name for document_type in types}
 
 
 def document_get(

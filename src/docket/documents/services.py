@@ -24,6 +24,7 @@ from docket.audit.services import audit_record
 from docket.core.errors import Conflict, InvalidInput, Locked, NotFound
 from docket.core.notices import Notice
 from docket.customers.models import Customer
+from docket.documents.edit_changes import edit_changes, edit_snapshot, tag_changes, tag_names
 from docket.documents.filenames import escape_original_name
 from docket.documents.models import (
     ArchiveCounter,
@@ -316,8 +317,12 @@ def version_restore(
 
 @transaction.atomic
 def document_update(
-    *, actor: AbstractBaseUser | None, document: Document, **fields: Any
+    *, actor: AbstractBaseUser | None, document: Document, renumber: bool = False, **fields: Any
 ) -> Document:
+    """Change a document's details and tags, recorded as one edit naming the fields changed.
+    `renumber` is for correcting how a document was just filed (ingest.correction): a new
+    type then gives it that type's next archive number, as filing it so would have (the old
+    number is retired, never reused). A filed record's number otherwise stays."""
     unknown = set(fields) - set(DOCUMENT_EDITABLE_FIELDS) - {"tags"}
     if unknown:
         raise InvalidInput(
@@ -326,20 +331,34 @@ def document_update(
             )
         )
     Document.objects.select_for_update().filter(pk=document.pk).first()  # as check-out does
+    # The row as it is now, under the lock: a copy read before it may be another edit behind,
+    # and saving it whole would undo that edit (its type, its new archive number).
+    document.refresh_from_db()
     _check_not_locked_by_other(document, actor)
     tags = fields.pop("tags", None)
     if "title" in fields and not (fields["title"] or "").strip():
         raise InvalidInput(Notice(_("a document needs a title")), field="title")
+    old_type_id, old_number = document.document_type_id, document.archive_number
+    before = edit_snapshot(document, fields)
+    old_tags = tag_names(document) if tags is not None else []
     for key, value in fields.items():
         setattr(document, key, value)
+    renumbered = {}
+    if renumber and document.document_type_id != old_type_id:
+        filed = document.document_date or timezone.localtime(document.created_at).date()
+        document.archive_number = next_archive_number(document.document_type, filed.year)
+        renumbered = {"archive_number": {"from": old_number, "to": document.archive_number}}
     document.save()
     if NAMING_FIELDS & set(fields):
         assign_file_stem(document)  # the name follows the metadata it is made of
     if tags is not None:
         document.tags.set(tags)
     index_documents([document.id])
-    changed = sorted(fields) + (["tags"] if tags is not None else [])
-    record(Action.EDIT, actor, document, fields=changed)
+    changed = sorted([*fields, *renumbered]) + (["tags"] if tags is not None else [])
+    values = edit_changes(before, document) | renumbered  # old and new, for the history
+    if tags is not None:
+        values |= tag_changes(old_tags, tag_names(document))
+    record(Action.EDIT, actor, document, fields=changed, **values)
     return document
 
 

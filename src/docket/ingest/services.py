@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop as _
 
 from docket.access.models import Permission
-from docket.access.rules import check_customer, check_document
+from docket.access.rules import check_customer
+from docket.audit.models import AuditEvent
+from docket.audit.services import audit_record
 from docket.core.errors import Conflict, Forbidden, InvalidInput
 from docket.core.notices import Notice
 from docket.customers.models import Customer
@@ -161,6 +163,11 @@ def ingest_retry(
     if tag_names is not None:
         job.tag_names = tag_names
         job.fields = {**job.fields, TAGS_CHOSEN: True}
+    # What the person supplied is named in the event, never its value (a password above all).
+    given = {"password": password, "customer": customer, "type": document_type}
+    given |= {"title": title, "tags": tag_names}
+    supplied = sorted(name for name, value in given.items() if value is not None)
+    waited_as = job.state
     with transaction.atomic():
         # The row, locked, must still wait in the inbox: saving this copy of it would undo a
         # dismissal made since it was read (ingest_dismiss's UPDATE then waits for this).
@@ -171,6 +178,7 @@ def ingest_retry(
         job.set_reason("")
         job.save()
         run_ingest_job.enqueue(str(job.id))
+        _record(AuditEvent.Action.INGEST_RETRY, actor, job, state=waited_as, given=supplied)
     return job
 
 
@@ -228,13 +236,26 @@ def ingest_dismiss(*, actor: AbstractBaseUser | None, job: IngestJob) -> IngestJ
         )
     now = timezone.now()
     by = actor if actor is not None and actor.is_authenticated else None
-    updated = IngestJob.objects.filter(
-        pk=job.pk, state__in=DISMISSABLE, dismissed_at__isnull=True
-    ).update(dismissed_at=now, dismissed_by=by, updated_at=now)
-    if not updated:  # the worker took it again (a retry), or someone dismissed it first
-        raise Conflict(Notice(_("this job changed meanwhile; look at it again")))
-    job.dismissed_at, job.dismissed_by, job.updated_at = now, by, now
+    with transaction.atomic():
+        updated = IngestJob.objects.filter(
+            pk=job.pk, state__in=DISMISSABLE, dismissed_at__isnull=True
+        ).update(dismissed_at=now, dismissed_by=by, updated_at=now)
+        if not updated:  # the worker took it again (a retry), or someone dismissed it first
+            raise Conflict(Notice(_("this job changed meanwhile; look at it again")))
+        job.dismissed_at, job.dismissed_by, job.updated_at = now, by, now
+        _record(AuditEvent.Action.INGEST_DISMISS, actor, job, state=job.state)
     return job
+
+
+def _record(action: str, actor: AbstractBaseUser | None, job: IngestJob, **details: object) -> None:
+    """An upload's retry or dismissal, about the job (its id and file) and the customer it was
+    given, if any; no document yet, so a document's history does not show it."""
+    audit_record(
+        action=action,
+        actor=actor,
+        customer_id=job.customer_id,
+        details={"job": str(job.id), "file": job.original_name, **details},
+    )
 
 
 def _check_dismissing(actor: AbstractBaseUser | None, job: IngestJob) -> None:
@@ -262,30 +283,66 @@ def ingest_correct(
     customer: Customer,
     document_type: DocumentType,
     tag_names: list[str],
+    title: str | None = None,
 ) -> Document:
-    """Correct what the pipeline suggested for a job it filed: the document moves to the
-    chosen customer, type and tags (`document_update`, which records the edit). Needs the edit
-    permission on the document and, for another customer, the upload permission there."""
+    """Accept or correct what the pipeline decided for a job it filed: the document moves to
+    the chosen customer, type, title and tags through `document_update`, which records the
+    edit (naming what changed; nothing changed, nothing is written). Who may, and until when,
+    is `ingest.correction`'s rule: whoever may edit the document, or its uploader for a while
+    after the filing. While the filing is open a new type also takes that type's archive
+    number, as a file that waited for review is filed with the chosen type's."""
     from docket.documents import catalog
     from docket.documents.services import document_update
+    from docket.ingest.correction import check_correcting
 
-    document = job.document
-    if job.state != IngestJob.State.DONE or document is None or job.duplicate:
-        raise Conflict(Notice(_("only a document this job filed can be corrected")))
-    check_document(actor, Permission.EDIT, document)
-    if customer.pk != document.customer_id:
-        check_customer(actor, Permission.UPLOAD, customer)
-        if customer.status == Customer.Status.MERGED:
-            raise InvalidInput(MERGED, field="customer")
     with transaction.atomic():
-        tags = [catalog.tag_get_or_create(actor=actor, name=name) for name in tag_names]
-        return document_update(
+        _lock_filed_document(job)
+        filing_open = check_correcting(actor=actor, job=job, customer=customer)
+        document = job.document
+        if customer.pk != document.customer_id and customer.status == Customer.Status.MERGED:
+            raise InvalidInput(MERGED, field="customer")
+        changes: dict[str, object] = {}
+        if customer.pk != document.customer_id:
+            changes["customer"] = customer
+        if document_type.pk != document.document_type_id:
+            changes["document_type"] = document_type
+        if title is not None and title.strip() != document.title:
+            changes["title"] = title.strip()
+        if set(tag_names) != {tag.name for tag in document.tags.all()}:
+            changes["tags"] = [catalog.tag_get_or_create(actor=actor, name=n) for n in tag_names]
+        if not changes:  # the filing accepted as it was
+            return document
+        return document_update(actor=actor, document=document, renumber=filing_open, **changes)
+
+
+def ingest_accept_tag(*, actor: AbstractBaseUser | None, job: IngestJob, name: str) -> Document:
+    """One suggested tag taken on (a row's one-click button): the rest of the filing as it
+    is now, read under the document's lock, not as the page that offered the tag showed it,
+    so that an edit made since is not undone. Who may is `ingest_correct`'s rule."""
+    from docket.ingest.correction import NOT_FILED
+
+    if job.document is None:
+        raise Conflict(NOT_FILED)
+    with transaction.atomic():
+        document = _lock_filed_document(job)
+        tags = [tag.name for tag in document.tags.all()]
+        return ingest_correct(
             actor=actor,
-            document=document,
-            customer=customer,
-            document_type=document_type,
-            tags=tags,
+            job=job,
+            customer=document.customer,
+            document_type=document.document_type,
+            tag_names=tags if name in tags else [*tags, name],
         )
+
+
+def _lock_filed_document(job: IngestJob) -> Document | None:
+    """The job's document read again under its lock (document_update takes it too), so that
+    a change someone else is making counts before the rule is asked, and a correction starts
+    from it. Inside the caller's transaction; the lock is the same when taken twice."""
+    if job.document is not None:
+        Document.all_objects.select_for_update().filter(pk=job.document_id).first()
+        job.document.refresh_from_db()
+    return job.document
 
 
 def _replace_with_decrypted(job: IngestJob, password: str) -> None:

@@ -22,6 +22,7 @@ from docket.documents.models import DocumentType, Tag
 from docket.ingest import training
 from docket.ingest.classify import Rule, Suggestion, apply_rules
 from docket.ingest.fields import Fields, extract_fields
+from docket.ingest.fields.customers import CORE as NAMED
 from docket.ingest.models import IngestJob, MatchRule
 
 KEEP = 5  # suggestions kept per kind, for the review screen
@@ -31,6 +32,7 @@ CHOOSE = {  # what a person must choose, by (no customer, no document type)
     (False, True): _("choose the document type: %(why)s"),
     (True, True): _("choose the customer and the document type: %(why)s"),
 }
+NONE_TOLD = Notice(_("none could be told from the file"))
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ def decide(job: IngestJob, text: str) -> Decision:
                 job.tag_names = [*job.tag_names, name]
     missing = (job.customer_id is None, job.document_type_id is None)
     if any(missing):
-        why = refused or Notice(_("none could be told from the file"))
+        why = refused or NONE_TOLD
         return Decision(Notice(CHOOSE[missing], why=why))
     return Decision()
 
@@ -81,8 +83,20 @@ def _refused_customer(job: IngestJob, best: Suggestion | None) -> Notice | str:
         job.customer = None
         return Notice(_("the uploader may not file to the customer given"))
     if best is not None and not _may_file_to(job, best.target_id):
-        return Notice(_("the uploader may not file to the customer the file points to"))
+        if _points_to(best):
+            return Notice(_("the uploader may not file to the customer the file points to"))
+        return NONE_TOLD  # a guess at a customer not theirs: none of theirs could be told
     return ""
+
+
+def _points_to(suggestion: Suggestion) -> bool:
+    """Whether the file itself names the customer: its full name or its name without the
+    legal form in the text, or the address of one of its contacts. A shorter form of a name
+    (上海ABC in 上海ABC科技有限公司, a company that is no customer), a rule or the learned model
+    only guess; a refused guess is "none could be told", not a customer the file points to."""
+    if suggestion.source == "contact":
+        return True
+    return suggestion.source == "name" and suggestion.confidence >= NAMED
 
 
 def _may_file_to(job: IngestJob, customer_id: int) -> bool:

@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
 from docket.access.models import Permission
 from docket.access.rules import customers_q
 from docket.core.notices import Notice
 from docket.customers.selectors import customers_matching
-from docket.documents.models import Document, DocumentType, Tag
+from docket.documents.models import SEEDED_TYPE_NAMES, Document, DocumentType, Tag
 from docket.search.dates import DateRange, parse_date_value
 from docket.search.query import FieldFilter
 
@@ -74,16 +76,36 @@ def resolve_customer(text: str, user: AbstractBaseUser) -> Resolved | None:
     return Resolved(Q(customer_id__in=[c["id"] for c in found]), understood)
 
 
-def resolve_type(text: str) -> Resolved | None:
-    found = list(
-        DocumentType.objects.filter(Q(name__iexact=text) | Q(code__iexact=text)).values(
-            "id", "name"
-        )
-    )
+def resolve_type(text: str, *, english: bool = False) -> Resolved | None:
+    """The types named by `text` (name or code); `english`: also a seeded type by its
+    English name while it keeps the seeded one (type:contract). Plain words are not read in
+    English, so a search for "invoice" still finds the word in the text."""
+    match = Q(name__iexact=text) | Q(code__iexact=text)
+    if english:
+        match |= _seeded_type_in_english(text)
+    found = list(DocumentType.objects.filter(match).values("id", "name"))
     if not found:
         return None
     understood = Understood("type", text, found)
     return Resolved(Q(document_type_id__in=[t["id"] for t in found]), understood)
+
+
+def _seeded_type_in_english(text: str) -> Q:
+    """The seeded types whose English name (SEEDED_TYPE_NAMES) is `text`."""
+    with translation.override("en"):
+        codes = [
+            c
+            for c, name in SEEDED_TYPE_NAMES.items()
+            if gettext(name).casefold() == text.casefold()
+        ]
+    q = Q(pk__in=[])
+    for code in codes:
+        q |= Q(code=code, name=SEEDED_TYPE_NAMES[code])
+    return q
+
+
+def _type_field(text: str) -> Resolved | None:
+    return resolve_type(text, english=True)
 
 
 def _tag(text: str) -> Resolved | None:
@@ -132,7 +154,7 @@ def _date(kind: str, text: str, today: datetime.date) -> Resolved | None:
 
 
 _RESOLVERS = {
-    "type": resolve_type,
+    "type": _type_field,
     "tag": _tag,
     "status": _status,
     "by": _uploader,

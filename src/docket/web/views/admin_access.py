@@ -26,6 +26,7 @@ from docket.access.models import Capability, Level, Member, Role, Team
 from docket.accounts import services as account_services
 from docket.audit.selectors import can_read_audit
 from docket.core.errors import DocketError, NotFound
+from docket.web.fields import DisplayNameChoiceField
 from docket.web.views.administration import form_refusal, page, requires
 
 MANAGE_USERS = Capability.MANAGE_USERS
@@ -67,7 +68,7 @@ def team_choices(tree: list[tuple[Team, int]], empty: str) -> list[tuple[Any, st
 
 
 class MemberForm(forms.Form):
-    role = forms.ModelChoiceField(
+    role = DisplayNameChoiceField(
         label=gettext_lazy("Role"), queryset=Role.objects.all(), required=False
     )
     team = forms.TypedChoiceField(

@@ -124,7 +124,7 @@ def types_view(request: HttpRequest) -> HttpResponse:
             form_refusal(form, error, TYPE_REFUSALS)
         else:
             messages.success(
-                request, _("Document type %(name)s was created.") % {"name": created.name}
+                request, _("Document type %(name)s was created.") % {"name": created.display_name}
             )
             return redirect("web:admin-types")
     rows = []
@@ -148,7 +148,8 @@ def type_view(request: HttpRequest, type_id: int) -> HttpResponse:
             form_refusal(form, error, TYPE_REFUSALS)
         else:
             messages.success(
-                request, _("Document type %(name)s was saved.") % {"name": document_type.name}
+                request,
+                _("Document type %(name)s was saved.") % {"name": document_type.display_name},
             )
             return redirect("web:admin-types")
     template = "web/admin/type.html"

@@ -88,7 +88,7 @@ def role_create_view(request: HttpRequest) -> HttpResponse:
         except DocketError as error:
             form_refusal(form, error, REFUSALS)
         else:
-            messages.success(request, _("Role %(name)s was created.") % {"name": role.name})
+            messages.success(request, _("Role %(name)s was created.") % {"name": role.display_name})
             return redirect("web:admin-roles")
     return page(request, "web/admin/role_create.html", {"form": form})
 
@@ -104,7 +104,7 @@ def role_view(request: HttpRequest, role_id: int) -> HttpResponse:
         except DocketError as error:
             form_refusal(form, error, REFUSALS)
         else:
-            messages.success(request, _("Role %(name)s was saved.") % {"name": role.name})
+            messages.success(request, _("Role %(name)s was saved.") % {"name": role.display_name})
             return redirect("web:admin-roles")
     built_in = role.code in access_roles.BUILT_IN_ROLES
     context = {"role": role, "form": form, "built_in": built_in}
@@ -122,7 +122,7 @@ def role_delete_view(request: HttpRequest, role_id: int) -> HttpResponse:
         except Conflict:
             pass  # the page says why, with the numbers of now
         else:
-            messages.success(request, _("Role %(name)s was deleted.") % {"name": role.name})
+            messages.success(request, _("Role %(name)s was deleted.") % {"name": role.display_name})
             return redirect("web:admin-roles")
     context = {
         "role": role,

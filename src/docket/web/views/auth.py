@@ -1,5 +1,5 @@
 """Signing in (with a second factor when the account has one), out, enrolling in two-factor
-authentication when the role requires it, and choosing the UI language."""
+authentication (required by some roles, open to everyone), and choosing the UI language."""
 
 from django import forms
 from django.conf import settings
@@ -15,6 +15,7 @@ from docket.accounts.errors import OtpInvalid, OtpRequired
 from docket.accounts.preferences import LANGUAGE_CODES, language_set
 from docket.core.errors import DocketError
 from docket.web.errors import message_for
+from docket.web.qr import qr_svg
 
 
 class LoginForm(forms.Form):
@@ -72,8 +73,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def two_factor_view(request: HttpRequest) -> HttpResponse:
-    """Enrolment: a secret to type into an authenticator app, then a code from it, then the
-    recovery codes, shown once."""
+    """Enrolment: a QR code of the otpauth:// URI to scan with an authenticator app (and its
+    secret, for typing in), then a code from the app, then the recovery codes, shown once."""
     if two_factor.has_device(request.user):
         return render(request, "web/two_factor.html", {"enabled": True})
     form = CodeForm(request.POST or None)
@@ -90,7 +91,13 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     enrolment = (error and two_factor.pending_enrolment(request.user)) or (
         two_factor.two_factor_setup(user=request.user)
     )
-    context = {"form": form, "enrolment": enrolment, "error": error}
+    context = {
+        "form": form,
+        "enrolment": enrolment,
+        "qr": qr_svg(enrolment.uri, label=str(_("QR code to scan with an authenticator app"))),
+        "required": two_factor.role_requires_2fa(request.user),
+        "error": error,
+    }
     return render(request, "web/two_factor.html", context)
 
 

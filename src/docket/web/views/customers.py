@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from docket.access.models import Permission
+from docket.access.models import Permission, Team
 from docket.access.rules import check_can_create_customers
 from docket.audit.models import AuditEvent
 from docket.audit.selectors import customer_timeline
@@ -24,9 +24,11 @@ from docket.core.errors import Conflict, DocketError, Forbidden, InvalidInput
 from docket.customers import selectors
 from docket.customers.models import Customer
 from docket.customers.services import contact_create, customer_update
+from docket.documents.edit_changes import hide_unseen_customers
 from docket.documents.models import DocumentType
 from docket.web.errors import message_for
 from docket.web.refusals import refusal_page, refusal_status
+from docket.web.views.document_changes import describe_document_edit
 from docket.web.views.document_history import READ_ACTIONS, wants_reads, without_reads
 
 PAGE_SIZE = 50  # customers on a list page, documents on a type's page, events on history
@@ -49,6 +51,7 @@ LABELS = {
     "customer": gettext_lazy("Customer"),
     "document_type": gettext_lazy("Type"),
     "tags": gettext_lazy("Tags"),
+    "archive_number": gettext_lazy("Archive number"),
 }
 
 
@@ -62,6 +65,7 @@ class ListParams(forms.Form):
     region = forms.CharField(required=False, max_length=100)
     status = forms.ChoiceField(choices=Customer.Status.choices, required=False)
     owner = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    team = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     sort = forms.ChoiceField(choices=[("name", ""), ("newest", "")], required=False)
 
 
@@ -122,6 +126,7 @@ def customers_view(request: HttpRequest) -> HttpResponse:
         region=given.get("region") or "",
         status=given.get("status") or "",
         owner_id=given.get("owner"),
+        team_id=given.get("team"),
         sort=given.get("sort") or "name",
     )
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -135,6 +140,7 @@ def customers_view(request: HttpRequest) -> HttpResponse:
         "statuses": Customer.Status.choices,
         "regions": selectors.customer_regions(user=request.user),
         "owners": selectors.possible_owners(),
+        "teams": Team.objects.order_by("name"),
     }
     context["may_create"] = may_create_customers(request.user)
     return render(request, "web/customers/list.html", context)
@@ -147,6 +153,15 @@ def may_create_customers(user: AbstractBaseUser) -> bool:
     except DocketError:
         return False
     return True
+
+
+def may_upload_to(user: AbstractBaseUser, customer: Customer) -> bool:
+    """Whether the page's 上传文档 link is for this user: the rules' answer on uploading to
+    this customer (a merged one takes no documents). The upload page and service check again."""
+    if customer.status == Customer.Status.MERGED:
+        return False
+    customers = selectors.visible_customers(user=user, permission=Permission.UPLOAD)
+    return customers.filter(pk=customer.pk).exists()
 
 
 @login_required
@@ -164,7 +179,8 @@ def customer_view(request: HttpRequest, customer_id: int) -> HttpResponse:
         "customer": file.customer,
         "contacts": file.contacts,
         "may_edit": file.customer.may_edit,
-        "timeline": [(event, describe(event)) for event in file.timeline],
+        "may_upload": may_upload_to(request.user, file.customer),
+        "timeline": [(e, describe(e)) for e in hide_unseen_customers(file.timeline, request.user)],
         "reads": reads,
         "contact_form": ContactForm(prefix="contact"),
     }
@@ -189,7 +205,8 @@ def customer_edit_view(request: HttpRequest, customer_id: int) -> HttpResponse:
         try:
             customer_update(actor=request.user, customer=customer, **changes)
         except (DocketError, ValidationError) as error:
-            if getattr(error, "status_code", 400) in (403, 404):
+            refused_owner = getattr(error, "field", None) == "owner"  # said on its field
+            if getattr(error, "status_code", 400) in (403, 404) and not refused_owner:
                 return _refused(request, error)
             _add_error(form, error)
         else:
@@ -280,7 +297,7 @@ def customer_history_view(request: HttpRequest, customer_id: int) -> HttpRespons
         "section": "customers",
         "customer": customer,
         "page_obj": page,
-        "timeline": [(event, describe(event)) for event in page],
+        "timeline": [(e, describe(e)) for e in hide_unseen_customers(page, request.user)],
         "reads": reads,
     }
     return render(request, "web/customers/history.html", context)
@@ -311,6 +328,8 @@ def describe(event: AuditEvent) -> str:
     if action == Action.EDIT and "merged_from" in details:
         return _("customer %(id)s merged into this one") % {"id": details["merged_from"]}
     if action == Action.EDIT and details.get("fields"):
+        if event.document_id and (changes := describe_document_edit(details)):
+            return changes
         names = [str(LABELS.get(name, name)) for name in details["fields"]]
         return _("changed: %(fields)s") % {"fields": _list(names)}
     if action == Action.PERMISSION_CHANGE and details.get("permission") in Permission.values:

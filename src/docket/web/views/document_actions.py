@@ -10,7 +10,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from docket.access import services as access_services
 from docket.access.models import Grant, Permission, Team
+from docket.accounts.selectors import users_named
 from docket.core.errors import Conflict, NotFound, TooLarge
 from docket.documents import checkout as checkouts
 from docket.documents import services
@@ -63,30 +63,49 @@ class CheckoutForm(forms.Form):
 
 class GrantForm(forms.Form):
     permission = forms.ChoiceField(label=gettext_lazy("Permission"), choices=Permission.choices)
-    username = forms.CharField(label=gettext_lazy("To a user (username)"), required=False)
+    # Named as people are named on the pages (李娜) or by username: accounts.users_named.
+    user = forms.CharField(
+        label=gettext_lazy("User (username or name)"), required=False, max_length=150
+    )
     team = forms.ModelChoiceField(
-        label=gettext_lazy("or to a team"), queryset=Team.objects.order_by("name"), required=False
+        label=gettext_lazy("or to a team"),
+        queryset=Team.objects.order_by("name"),
+        required=False,
+        empty_label=gettext_lazy("Choose a team"),
     )
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, auto_id="grant-%s", **kw)
 
+    def clean_user(self) -> AbstractBaseUser | None:
+        text = self.cleaned_data.get("user") or ""
+        return person_named(text) if text.strip() else None
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        username, team = (data.get("username") or "").strip(), data.get("team")
-        if bool(username) == bool(team):
+        if "user" in self.errors:
+            return data
+        if bool(data.get("user")) == bool(data.get("team")):
             raise forms.ValidationError(_("Give a user or a team (one of them)."))
-        data["user"] = None
-        if username:
-            users = get_user_model().objects.filter(username=username, is_active=True)
-            data["user"] = users.first()
-            if data["user"] is None:
-                self.add_error("username", _("No user has this username."))
         return data
 
 
+def person_named(text: str) -> AbstractBaseUser:
+    """The one active user `text` names, by username or full name (accounts.users_named)."""
+    found = users_named(text)
+    if not found:
+        raise forms.ValidationError(_("No user has this username or name."))
+    if len(found) > 1:
+        usernames = _(", ").join(user.get_username() for user in found)
+        raise forms.ValidationError(
+            _("Several users are named %(name)s (%(usernames)s): give the username.")
+            % {"name": " ".join(text.split()), "usernames": usernames}
+        )
+    return found[0]
+
+
 class ShareForm(forms.Form):
-    username = forms.CharField(label=gettext_lazy("Colleague (username)"))
+    username = forms.CharField(label=gettext_lazy("Colleague (username or name)"))
     permission = forms.ChoiceField(
         label=gettext_lazy("May"),
         choices=[
@@ -99,11 +118,7 @@ class ShareForm(forms.Form):
         super().__init__(*args, auto_id="share-%s", **kw)
 
     def clean_username(self) -> AbstractBaseUser:
-        username = self.cleaned_data["username"].strip()
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(_("No user has this username."))
-        return user
+        return person_named(self.cleaned_data["username"])
 
 
 @login_required
@@ -125,7 +140,7 @@ def share_view(request: HttpRequest, document_id: int) -> HttpResponse:
             user=colleague,
             permission=form.cleaned_data["permission"],
         )
-        return _("Shared with %(who)s.") % {"who": colleague.get_username()}
+        return _("Shared with %(who)s.") % {"who": colleague.get_full_name() or colleague}
 
     return page.run(request, document, share)
 
@@ -267,7 +282,8 @@ def grant_remove_view(request: HttpRequest, document_id: int, grant_id: int) -> 
 
 
 def _grant_words(grant: Grant) -> dict[str, str]:
-    who = grant.user.get_username() if grant.user else str(grant.team)
+    user = grant.user
+    who = (user.get_full_name() or user.get_username()) if user else str(grant.team)
     return {"who": who, "permission": str(Permission(grant.permission).label)}
 
 

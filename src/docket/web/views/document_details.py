@@ -28,6 +28,7 @@ from docket.customers.selectors import visible_customers
 from docket.documents import catalog, services
 from docket.documents.checkout import active_checkout
 from docket.documents.models import Document, DocumentType
+from docket.web.fields import DisplayNameChoiceField
 from docket.web.views.customer_picker import CustomerPickerField
 
 
@@ -46,7 +47,7 @@ class DocumentForm(forms.Form):
     customer = CustomerPickerField(
         label=gettext_lazy("Customer"), queryset=Customer.objects.none(), scope="upload"
     )
-    document_type = forms.ModelChoiceField(
+    document_type = DisplayNameChoiceField(
         label=gettext_lazy("Document type"), queryset=DocumentType.objects.order_by("name")
     )
     document_date = forms.DateField(

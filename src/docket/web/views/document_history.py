@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from docket.access.models import Permission
 from docket.audit.models import AuditEvent
 from docket.audit.selectors import filter_audit_events
+from docket.web.views.document_changes import describe_document_edit
 
 # Events that only read: the audit trail records every one, but a page records a view and a
 # preview on each visit, so shown by default they would bury what changed.
@@ -31,6 +32,7 @@ FIELD_LABELS = {
     "customer": gettext_lazy("customer"),
     "document_type": gettext_lazy("type"),
     "tags": gettext_lazy("tags"),
+    "archive_number": gettext_lazy("archive number"),
 }
 
 
@@ -46,6 +48,8 @@ def describe(event: AuditEvent) -> str:
             "new": details.get("version"),
         }
     if event.action == kind.EDIT:
+        if changes := describe_document_edit(details):
+            return changes
         labels = [str(FIELD_LABELS.get(name, name)) for name in details.get("fields", [])]
         separator = "、" if get_language().startswith("zh") else ", "
         return _("Changed: %(fields)s") % {"fields": separator.join(labels)}

@@ -29,6 +29,7 @@ from docket.audit.models import AuditEvent
 from docket.core.errors import DocketError, Locked
 from docket.documents import selectors
 from docket.documents.checkout import active_checkout
+from docket.documents.edit_changes import hide_unseen_customers
 from docket.documents.files import INLINE_TYPES, record_read
 from docket.documents.models import Checkout, Document, Tag, Version
 from docket.web.errors import message_for
@@ -116,7 +117,7 @@ def document_page(
             )
         ),
         tags=list(document.tags.all()),
-        history=[(event, describe(event)) for event in events[:HISTORY_PAGE]],
+        history=[(e, describe(e)) for e in hide_unseen_customers(events[:HISTORY_PAGE], user)],
         more_history=len(events) > HISTORY_PAGE,
         text=text,
     )
@@ -249,7 +250,9 @@ def document_history_view(request: HttpRequest, document_id: int) -> HttpRespons
         older = list(events.filter(seq__lt=int(before))[: HISTORY_PAGE + 1])
         context = {
             "document": document,
-            "history": [(event, describe(event)) for event in older[:HISTORY_PAGE]],
+            "history": [
+                (e, describe(e)) for e in hide_unseen_customers(older[:HISTORY_PAGE], request.user)
+            ],
             "more": len(older) > HISTORY_PAGE,
             "reads": reads,
             "older": True,
@@ -259,7 +262,7 @@ def document_history_view(request: HttpRequest, document_id: int) -> HttpRespons
     context = {
         "section": "documents",
         "document": document,
-        "history": [(event, describe(event)) for event in page],
+        "history": [(e, describe(e)) for e in hide_unseen_customers(page, request.user)],
         "page_obj": page,
         "reads": reads,
     }

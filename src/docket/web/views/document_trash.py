@@ -4,8 +4,9 @@
 Both writes go through docket.documents.services (document_delete, document_restore_from_trash),
 which refuse a document another user holds checked out and write the audit event; who may do
 them is the access rules' `delete` permission, asked through documents.selectors as the API's
-DELETE /api/documents/{id}/ and POST /api/trash/{id}/restore/ do. Trashed documents stay until
-a later purge, which is not offered here.
+DELETE /api/documents/{id}/ and POST /api/trash/{id}/restore/ do. A refusal of either (no
+permission; another's check-out) is recorded as `denied`, as the API records it. Trashed
+documents stay until a later purge, which is not offered here.
 
 The document page offers "Move to trash" by its `may_delete`; the documents list links here
 for users who `may_use_trash`."""
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from docket.access.models import Permission
+from docket.audit.services import denial_record
 from docket.core.errors import DocketError
 from docket.documents import selectors, services
 from docket.web.errors import message_for
@@ -43,10 +45,13 @@ def may_use_trash(user: AbstractBaseUser) -> bool:
 def document_trash_view(request: HttpRequest, document_id: int) -> HttpResponse:
     document = document_page.load(request, document_id, Permission.DELETE)
     if isinstance(document, HttpResponse):
+        if document.status_code == 403:  # seen but not theirs to delete: audited as a restore is
+            denial_record(request=request, document_id=document_id)
         return document
     try:
         services.document_delete(actor=request.user, document=document)
     except DocketError as error:  # checked out by someone else: the page says who, until when
+        denial_record(request=request, document_id=document.pk)
         sentence = document_page.refusal_message(error, document)
         return document_page.page_response(
             request, document, status=error.status_code, error=sentence

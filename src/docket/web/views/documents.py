@@ -75,10 +75,11 @@ def documents_view(request: HttpRequest) -> HttpResponse:
         customer_problem = ""
     customer_ids = data.getlist("customer")
     params = SearchParamsSerializer(data=data)
+    types = list(DocumentType.objects.order_by("name"))  # the filter's, and the facets' names
     context = {
         "section": "documents",
         "q": data["q"],
-        "types": DocumentType.objects.order_by("name"),
+        "types": types,
         "tags": Tag.objects.order_by("name"),
         "statuses": Document.Status.choices,
         "sort": data.get("sort", "relevance"),
@@ -105,12 +106,24 @@ def documents_view(request: HttpRequest) -> HttpResponse:
                 request=request,
                 details={"q": data["q"][:500], "count": result.count},
             )
+        _show_type_names(result, {t.id: t.display_name for t in types})
         page = params.validated_data["page"]
         context |= {"result": result, "page": page, **_pages(result, page)}
     if not request.htmx:  # the whole page: its link to the trash
         context["may_trash"] = may_use_trash(request.user)
     template = "web/documents/_results.html" if request.htmx else "web/documents/list.html"
     return render(request, template, context, status=status)
+
+
+def _show_type_names(result: SearchResult, names: dict[int, str]) -> None:
+    """The search names types as stored (the API's answer); the page shows each as the user
+    reads it (a seeded 合同 is Contract in English): in the facets and in what was read."""
+    for row in (result.facets or {}).get("type", []):
+        row["name"] = names.get(row["id"], row["name"])
+    for understood in result.understood:
+        if understood.kind == "type":
+            for value in understood.values:
+                value["name"] = names.get(value["id"], value["name"])
 
 
 def _picked_customer(request: HttpRequest, data: QueryDict, text: str | None) -> Customer | None:

@@ -5,17 +5,25 @@ Each file goes on its own request (static/web/upload.js), so each has its own pr
 its own error while the others go on; the answer is the job's row, which then polls its
 partial every second until the job is final. Without JavaScript the form posts every file at
 once and comes back to the page. The pipeline itself is docket.ingest (docs/architecture.md,
-"Ingestion"). The rows and their forms are upload_jobs.py; the forms upload_forms.py."""
+"Ingestion"). The rows and their forms are upload_jobs.py; the forms upload_forms.py.
 
+`?customer=<id>` chooses that customer in the defaults' picker, as the new-customer page
+asks when it sends the user back (customer_new.py); one the user may not file to is ignored."""
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from docket.access.models import Permission
 from docket.core.errors import DocketError, InvalidInput, TooLarge
+from docket.customers.models import Customer
+from docket.customers.selectors import visible_customers
 from docket.documents.models import DocumentType
 from docket.documents.services import max_upload_bytes
 from docket.ingest import services
@@ -37,8 +45,24 @@ def upload_view(request: HttpRequest) -> HttpResponse:
         "max_bytes": max_upload_bytes(),
         "max_mb": max_upload_bytes() // 2**20,
         "may_create": may_create_customers(request.user),  # the picker's 新建客户 link
+        "picked": _picked(request.user, request.GET),
     }
     return render(request, "web/upload/page.html", context)
+
+
+class _Picked(forms.Form):
+    customer = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+def _picked(user: AbstractBaseUser, query: QueryDict) -> Customer | None:
+    """The customer `?customer=<id>` names, if the user may file documents to it (the picker
+    offers no other); anything else, a junk id included, is ignored."""
+    params = _Picked(query)
+    if not params.is_valid():
+        return None
+    customers = visible_customers(user=user, permission=Permission.UPLOAD)
+    customers = customers.exclude(status=Customer.Status.MERGED).only("id", "name")
+    return customers.filter(pk=params.cleaned_data["customer"]).first()
 
 
 @login_required

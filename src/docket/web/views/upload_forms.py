@@ -53,6 +53,7 @@ class UploadForm(_ForUser):
 class FilingForm(_ForUser):
     customer = _customers()
     type = forms.ModelChoiceField(queryset=DocumentType.objects.all())
+    title = forms.CharField(required=False, max_length=300)
     tags = TagsField(required=False)
 
     def clean_customer(self) -> Customer:

@@ -1,8 +1,10 @@
 """The upload page's rows: one per ingest job, polled by the page until the job is final,
 with the forms that answer what the pipeline asks (a password; the customer and type it could
-not tell), correct what it suggested, or dismiss a job from the inbox (also from the
-dashboard's inbox). The page and the files' submission are upload.py."""
+not tell), accept or correct what it filed (its uploader for a while, ingest.correction; whoever
+may edit the document), or dismiss a job from the inbox (also from the dashboard's inbox). The
+page and the files' submission are upload.py."""
 
+import datetime
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -19,9 +21,11 @@ from django.views.decorators.http import require_POST
 from docket.access.models import Permission
 from docket.audit.services import denial_record
 from docket.core.errors import DocketError, InvalidInput
+from docket.core.notices import Notice, translated
 from docket.documents.models import DocumentType
-from docket.documents.selectors import visible_documents
+from docket.documents.selectors import type_display_names, visible_documents
 from docket.ingest import services
+from docket.ingest.correction import correction_closes_at, open_filings
 from docket.ingest.models import IngestJob
 from docket.ingest.selectors import job_children, job_get, jobs_dismissable, jobs_seen
 from docket.web.errors import message_for
@@ -60,6 +64,9 @@ class JobRow:
     customer_visible: bool = False  # the customer the job was given
     document_visible: bool = False
     may_correct: bool = False
+    # The uploader's own filing, open to them until correct_until though they may not edit.
+    correction_open: bool = False
+    correct_until: datetime.datetime | None = None
     may_dismiss: bool = False  # a job in the inbox, the user's own or one they manage
     uploader: str = ""  # who uploaded it, when that is not the user
     children: list["JobRow"] = field(default_factory=list)
@@ -98,10 +105,24 @@ class JobRow:
         return self.job.document_type_id or next((s["id"] for s in self.types), None)
 
     @property
+    def chosen_title(self) -> str:
+        if self.job.document is not None:
+            return self.job.document.title
+        return self.job.title
+
+    @property
     def chosen_tags(self) -> str:
         if self.job.document is not None:
             return ", ".join(tag.name for tag in self.job.document.tags.all())
         return ", ".join(self.job.tag_names or [])
+
+    @property
+    def tags_to_accept(self) -> list[dict]:
+        """The suggested tags the filed document lacks, each accepted with one click."""
+        if self.job.document is None:
+            return []
+        present = {tag.name for tag in self.job.document.tags.all()}
+        return [s for s in self.tags if s["name"] not in present]
 
 
 @dataclass
@@ -115,7 +136,9 @@ class Choices:
 def job_rows(user: AbstractBaseUser, jobs: list[IngestJob], nested: bool = False) -> list[JobRow]:
     """Rows for these jobs, with three queries for all of them: which of their documents the
     user may see and edit, and which suggested customers they may see (a suggestion must not
-    name a customer the user does not know of: ingest.selectors.jobs_seen, as in the API)."""
+    name a customer the user does not know of: ingest.selectors.jobs_seen, as in the API).
+    One more reads the names of the types suggested, if any, and one whether the user's own
+    fresh filings are still theirs to correct (ingest.correction)."""
     seen = jobs_seen(user=user, jobs=jobs)
     document_ids = {job.document_id for job in jobs if job.document_id}
     editable = set()
@@ -125,8 +148,14 @@ def job_rows(user: AbstractBaseUser, jobs: list[IngestJob], nested: bool = False
             .filter(id__in=document_ids)
             .values_list("id", flat=True)
         )
+    own = [job for job in jobs if job.created_by_id == user.pk and job.document_id not in editable]
+    open_to_uploader = open_filings(own)
     waiting = [job for job in jobs if job.state in services.DISMISSABLE]
     dismissable = jobs_dismissable(user=user, jobs=waiting) if waiting else frozenset()
+    # A suggestion keeps the type's stored name; the row shows it as the user reads it.
+    type_names = type_display_names(
+        s["id"] for job in jobs for s in (job.suggestions or {}).get("type", [])
+    )
     rows = []
     for job in jobs:
         suggestions = job.suggestions or {}
@@ -136,11 +165,18 @@ def job_rows(user: AbstractBaseUser, jobs: list[IngestJob], nested: bool = False
             seen=f"{job.state}:{job.step}:{job.document_id or ''}",
             step_label=str(STEP_LABELS.get(job.step, job.step)),
             customers=[_suggestion(s) for s in seen.customer_suggestions(job)],
-            types=[_suggestion(s) for s in suggestions.get("type", []) if s.get("name")],
+            types=[
+                _suggestion(s | {"name": type_names.get(s["id"], s["name"])})
+                for s in suggestions.get("type", [])
+                if s.get("name")
+            ],
             tags=[_suggestion(s) for s in suggestions.get("tag", []) if s.get("name")],
             customer_visible=job.customer_id in seen.customer_ids,
             document_visible=job.document_id in seen.document_ids,
-            may_correct=job.document_id in editable and not job.duplicate,
+            may_correct=(job.document_id in editable or job.pk in open_to_uploader)
+            and not job.duplicate,
+            correction_open=job.pk in open_to_uploader,
+            correct_until=correction_closes_at(job) if job.pk in open_to_uploader else None,
             may_dismiss=job.pk in dismissable and job.dismissed_at is None,
             uploader=uploader_name(user, job),
         )
@@ -187,11 +223,13 @@ def render_rows(
     return render(request, template, context | extra, status=status)
 
 
-def refusal(request: HttpRequest, error: DocketError) -> HttpResponse:
+def refusal(
+    request: HttpRequest, error: DocketError, document_id: int | None = None
+) -> HttpResponse:
     """A refused action: its message in the user's language, with the error's status. A 403
-    goes into the audit trail, as the API's refusals do."""
+    goes into the audit trail (about the document, if any), as the API's refusals do."""
     if error.status_code == 403:
-        denial_record(request=request)
+        denial_record(request=request, document_id=document_id)
     context = {"message": refusal_text(error)}
     response = render(request, "web/upload/_error.html", context, status=error.status_code)
     if request.htmx and request.method == "POST":  # shown in the form that was sent
@@ -207,6 +245,8 @@ def refusal_text(error: DocketError) -> str:
         return _("The password is not right.")
     if isinstance(error, InvalidInput) and error.field == "customer":
         return _("This customer was merged into another; choose that one.")
+    if error.status_code == 403 and isinstance(error.message, Notice):
+        return translated(error.message)  # why this filing may not be corrected
     return message_for(error)
 
 
@@ -265,15 +305,16 @@ def job_dismiss_view(request: HttpRequest, job_id: UUID) -> HttpResponse:
     return redirect("web:dashboard" if request.POST.get("back") == "dashboard" else "web:upload")
 
 
-def _filing(request: HttpRequest, job_id: UUID) -> tuple[IngestJob, dict]:
-    """The job and what its filing form chose, as the ingest services take them."""
+def _chosen(request: HttpRequest) -> dict:
+    """What a job's filing form chose, as the ingest services take it."""
     form = FilingForm(request.POST, user=request.user)
-    job = job_get(user=request.user, job_id=job_id)
     if not form.is_valid():
         raise form_error(form)
     data = form.cleaned_data
     chosen = {"customer": data["customer"], "document_type": data["type"]}
-    return job, chosen | {"tag_names": data["tags"]}
+    # A title left out keeps the one there is (review: the one the file's name gives).
+    title = data["title"] if "title" in request.POST else None
+    return chosen | {"tag_names": data["tags"], "title": title}
 
 
 @login_required
@@ -282,7 +323,9 @@ def job_review_view(request: HttpRequest, job_id: UUID) -> HttpResponse:
     """File a job that waited for review with the customer, type and tags the user chose
     (the suggestions accepted or corrected)."""
     try:
-        job, chosen = _filing(request, job_id)
+        job = job_get(user=request.user, job_id=job_id)
+        chosen = _chosen(request)
+        chosen["title"] = chosen["title"] or None  # blank: the title the file gives
         job = services.ingest_resolve(actor=request.user, job=job, **chosen)
     except DocketError as error:
         return refusal(request, error)
@@ -292,12 +335,17 @@ def job_review_view(request: HttpRequest, job_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def job_correct_view(request: HttpRequest, job_id: UUID) -> HttpResponse:
-    """Correct the customer, type and tags the pipeline suggested for a document it filed."""
+    """Accept or correct the customer, type, title and tags of a document the pipeline filed
+    (the whole form, or one suggested tag's button)."""
+    job = None
     try:
-        job, chosen = _filing(request, job_id)
-        services.ingest_correct(actor=request.user, job=job, **chosen)
+        job = job_get(user=request.user, job_id=job_id)
+        if tag := request.POST.get("add_tag", "").strip():  # one tag; the rest as it is now
+            services.ingest_accept_tag(actor=request.user, job=job, name=tag)
+        else:
+            services.ingest_correct(actor=request.user, job=job, **_chosen(request))
     except DocketError as error:
-        return refusal(request, error)
+        return refusal(request, error, document_id=job.document_id if job else None)
     job = job_get(user=request.user, job_id=job_id)
     return render_rows(request, [job], "web/upload/_job.html", corrected=True)
 

@@ -176,4 +176,17 @@
     p.input.value = button.dataset.pickerLabel;
     setValue(p, button.dataset.pickerChoose);
   });
+
+  // A customer just added in a dialog (the upload page's 新建客户: the server's HX-Trigger
+  // "customer-created" with its id, name and a sentence saying so) is chosen in the picker
+  // the dialog names with data-picker-for.
+  document.addEventListener("customer-created", (event) => {
+    const holder = event.target.closest && event.target.closest("[data-picker-for]");
+    const p = holder && partsOf(document.getElementById(holder.dataset.pickerFor));
+    if (!p || !event.detail || !event.detail.id) return;
+    p.input.value = event.detail.name;
+    setValue(p, String(event.detail.id));
+    close(p);
+    p.status.textContent = event.detail.message || "";
+  });
 })();
