@@ -10,6 +10,7 @@ from docket.customers.services import customer_create
 from docket.documents.models import Document, DocumentType, Tag
 from docket.documents.services import document_create_from_blob
 from docket.search import engine
+from docket.search.backends import get_backend, postgres
 from docket.search.engine import SearchParams, SearchResult, search
 from docket.storage.blobstore import get_blob_store
 
@@ -66,10 +67,11 @@ def every_path(request, monkeypatch) -> str:
     """Runs the test through each way the engine finds matches (engine.run): all of them,
     ranked, when few documents in the index match; each document looked up in the index when
     the filters leave few; or a walk of the index."""
+    monkeypatch.setattr(postgres, "BUCKET_IDS", 2)  # a walk newest first crosses buckets
     if request.param != "ranked":
         monkeypatch.setattr(engine, "RANK_CAP", 0)
     if request.param == "each":
-        monkeypatch.setattr(engine, "LOOKUP_COST", 1e-9)  # lookups next to free
+        monkeypatch.setattr(type(get_backend()), "lookup_cost", 1e-9)  # lookups next to free
     if request.param == "walk":
         monkeypatch.setattr(engine, "FEW_DOCUMENTS", 0)
     return request.param

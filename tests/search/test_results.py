@@ -5,8 +5,11 @@ import datetime
 import pytest
 from django.db.models import Q
 
+from docket.customers.models import Customer
 from docket.documents.models import Document
 from docket.search import engine
+from docket.search.backends import get_backend
+from docket.search.facets import Candidate, facet_counts
 from tests.search.conftest import ids
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +48,22 @@ def test_snippets_mark_the_words_found_and_escape_the_rest(make_doc, find):
 def test_the_title_is_marked_too(make_doc, find):
     make_doc("正文", title="2023年度框架协议")
     assert find("框架").hits[0].title_html == "2023年度<mark>框架</mark>协议"
+
+
+def test_facet_names_every_customer_shown_when_hundreds_tie_at_the_cut():
+    customers = Customer.objects.bulk_create(
+        Customer(name=f"苏州客户{i:03d}有限公司", code=f"SZ{i:03d}") for i in range(250)
+    )
+    busy = customers[-1]
+    candidates = [
+        Candidate(id=n, customer_id=c.id, type_id=0, year=2023, created=0.0, rank=None)
+        for n, c in enumerate(customers + [busy] * 4)
+    ]
+    shown = facet_counts(candidates)["customer"]
+    assert len(shown) == 20
+    assert shown[0] == {"id": busy.id, "name": "苏州客户249有限公司", "count": 5}
+    assert all(row["name"] and row["count"] == 1 for row in shown[1:])
+    assert [row["name"] for row in shown[1:]] == sorted(row["name"] for row in shown[1:])
 
 
 def test_facets_count_the_matches_by_customer_type_tag_and_year(
@@ -128,7 +147,7 @@ def test_a_filter_that_leaves_few_documents_finds_the_same_as_a_walk_of_the_inde
     make_doc, find, monkeypatch, other_customer
 ):
     monkeypatch.setattr(engine, "RANK_CAP", 0)
-    monkeypatch.setattr(engine, "LOOKUP_COST", 1e-9)
+    monkeypatch.setattr(type(get_backend()), "lookup_cost", 1e-9)
     mine = [make_doc("服务合同"), make_doc("服务"), make_doc("合同")]
     make_doc("服务合同", customer=other_customer)
     query = {"q": "服务 -合同", "filters": (Q(customer=mine[0].customer),)}
@@ -183,7 +202,7 @@ def test_documents_are_looked_up_one_by_one_only_when_fewer_than_the_walk_would_
 ):
     documents = [make_doc("服务") for _ in range(4)]
     newest = max(d.id for d in documents)
-    monkeypatch.setattr(engine, "LOOKUP_COST", newest / 3)  # a lookup costs a third of all
+    monkeypatch.setattr(type(get_backend()), "lookup_cost", newest / 3)  # a third of all
     all_of_them = Document.objects.filter(id__in=[d.id for d in documents])
     assert engine._few(all_of_them.filter(id__in=[d.id for d in documents[:2]]), share=1.0)
     assert not engine._few(all_of_them.filter(id__in=[d.id for d in documents[:3]]), share=1.0)

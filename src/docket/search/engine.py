@@ -10,7 +10,8 @@ ranks one. So the engine first asks the index whether at most RANK_CAP documents
 - if not, matches come newest first, with a notice, found by walking the index newest first
   or, when the filters leave at most FEW_DOCUMENTS documents (one customer's), by looking
   each of those up in the index. Up to CANDIDATE_CAP are fetched: when there are more, the
-  count is a lower bound and the facets cover the newest CANDIDATE_CAP.
+  count is a lower bound and the facets cover the newest CANDIDATE_CAP. It equals RANK_CAP,
+  so without filters the run of matches already holds every candidate (no second read).
 
 Rare and common terms alike then cost a bounded amount of work (benchmarks/search.py).
 """
@@ -42,10 +43,9 @@ from docket.search.results import Hit, hits_for
 from docket.search.tokens import tokenize
 from docket.search.understand import understand
 
-CANDIDATE_CAP = 2_000
 RANK_CAP = 1_000
+CANDIDATE_CAP = RANK_CAP
 FEW_DOCUMENTS = 1_000
-LOOKUP_COST = 30  # measured at 1M documents: a walk step 1-5 µs, a lookup 30-150 µs
 SORTS = ("relevance", "newest", "oldest")
 
 
@@ -130,9 +130,9 @@ def run(
         matched = documents.filter(id__in=id_subquery(found)).order_by("-id")
     elif few := _few(documents, share_matching(run_of_matches)):
         matched = backend.matching_each(documents, positive).order_by("-id")
-    else:  # walk the index, newest first (FTS5 walks rowids backwards without sorting)
+    else:  # walk the index, newest first (_newest_matching; later pages by date from here)
         matched = backend.matching(documents, positive).order_by("-search_entry")
-    if positive is not None and found is None and backend.runs_newest_first and not few:
+    if positive is not None and found is None and not few:
         rows = _newest_matching(documents, positive, run_of_matches)
     else:
         rows = candidate_rows(matched, CANDIDATE_CAP + 1)
@@ -178,8 +178,8 @@ def run(
 
 def _newest_matching(documents: QuerySet[Document], positive: Node, run: list[int]) -> list:
     """The walk's candidate rows, without walking again what the run of matches read (the
-    newest matches, on a backend that reads them newest first): those of the run that pass
-    the permission and filters, then the walk below the run."""
+    newest matches): those of the run that pass the permission and filters, then, if they are
+    too few, the walk below the run."""
     in_run = documents.filter(id__in=id_subquery(run)).order_by("-id")
     rows = candidate_rows(in_run, CANDIDATE_CAP + 1)
     if len(rows) <= CANDIDATE_CAP:
@@ -198,9 +198,9 @@ def share_matching(run_of_matches: list[int]) -> float:
 def _few(documents: QuerySet[Document], share: float) -> bool:
     """Whether looking each document up in the index costs less than walking its matches:
     when the permission and filters leave few documents (one customer's, say) and the words
-    are in many more. A lookup costs about LOOKUP_COST steps of a walk."""
+    are in many more. A lookup costs about `lookup_cost` steps of a walk (the backend's)."""
     newest = Document.all_objects.order_by("-id").values_list("id", flat=True).first()
-    bound = share * (newest or 0) / LOOKUP_COST  # fewer documents than this: look them up
+    bound = share * (newest or 0) / get_backend().lookup_cost  # fewer than this: look them up
     cap = min(FEW_DOCUMENTS, math.ceil(bound) - 1)
     if cap < 0:
         return False

@@ -114,8 +114,10 @@ def id_subquery(ids: list[int]) -> RawSQL:
 
 
 def _named(counts: Counter[int], model: type) -> list[dict]:
-    top = counts.most_common()
-    names = dict(model.objects.filter(id__in=[i for i, _ in top[:200]]).values_list("id", "name"))
+    """The TOP most counted, by count then name. Which of those tied at the cut make it in
+    goes by id: naming them all would read hundreds of names when most counts are 1."""
+    top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP]
+    names = dict(model.objects.filter(id__in=[i for i, _ in top]).values_list("id", "name"))
     rows = [{"id": i, "name": names.get(i, ""), "count": n} for i, n in top]
     rows.sort(key=lambda row: (-row["count"], row["name"]))
-    return rows[:TOP]
+    return rows

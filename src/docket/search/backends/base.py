@@ -23,7 +23,7 @@ from docket.search.tokens import is_cjk
 
 
 class SearchBackend(ABC):
-    runs_newest_first: bool  # whether run_of_matches gives the newest matches, newest first
+    lookup_cost: float  # what looking one document up costs, in steps of a walk of matches
 
     @abstractmethod
     def write(self, entries: Sequence[IndexText]) -> None:
@@ -38,9 +38,8 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def run_of_matches(self, node: Node, limit: int) -> list[int]:
-        """Up to `limit` ids of matching documents, consecutive among the matches in the
-        order of ids (newest or oldest first, as the index is read): all of them when there
-        are fewer, and else a sample of how densely they lie."""
+        """Up to `limit` ids of matching documents, the newest first: all of them when there
+        are fewer, and else the newest `limit`, which also tell how densely matches lie."""
 
     @abstractmethod
     def ranks(self, node: Node, document_ids: list[int]) -> dict[int, float]:
@@ -67,9 +66,13 @@ class SearchBackend(ABC):
         condition = IndexSQL(sql, params, BooleanField())
         return documents.filter(search_entry__isnull=False).filter(condition)
 
+    def lookup_condition(self, node: Node) -> tuple[str, list[Any]]:
+        """`condition` for an entry already found by its rowid."""
+        return self.condition(node)
+
     def matching_each(self, documents: QuerySet[Document], node: Node) -> QuerySet[Document]:
         """The documents that match, each looked up in the index: for a few documents."""
-        sql, params = self.condition(node)
+        sql, params = self.lookup_condition(node)
         entry = SearchEntry.objects.filter(document=OuterRef("pk"))
         entry = entry.filter(IndexSQL(sql, params, BooleanField(), ref="pk"))
         return documents.filter(Exists(entry))

@@ -19,7 +19,7 @@ RANK = "-bm25(search_index, 4.0, 1.0, 0.5)"
 
 
 class SqliteBackend(SearchBackend):
-    runs_newest_first = True  # FTS5 reads rowids backwards without sorting
+    lookup_cost = 30  # measured at 1M documents: a walk step 1-5 µs, a lookup 30-150 µs
 
     def write(self, entries: Sequence[IndexText]) -> None:
         if not entries:
