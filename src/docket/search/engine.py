@@ -38,6 +38,7 @@ from docket.search.filters import (
     document_date_q,
     resolve_field,
 )
+from docket.search.hints import filter_hints
 from docket.search.query import And, Node, Not, Or, Term, parse
 from docket.search.results import Hit, hits_for
 from docket.search.tokens import tokenize
@@ -116,6 +117,7 @@ def run(
     notices = notices if notices is not None else []
     understood = understood or []
     documents = visible_documents(user=user).filter(*filters)
+    hints = filter_hints(filters)
     positive, negatives = split_negatives(expr, notices)
     backend = get_backend()
     for negative in negatives:
@@ -131,9 +133,9 @@ def run(
     elif few := _few(documents, share_matching(run_of_matches)):
         matched = backend.matching_each(documents, positive).order_by("-id")
     else:  # walk the index, newest first (_newest_matching; later pages by date from here)
-        matched = backend.matching(documents, positive).order_by("-search_entry")
+        matched = backend.matching(documents, positive, hints=hints).order_by("-search_entry")
     if positive is not None and found is None and not few:
-        rows = _newest_matching(documents, positive, run_of_matches)
+        rows = _newest_matching(documents, positive, run_of_matches, hints)
     else:
         rows = candidate_rows(matched, CANDIDATE_CAP + 1)
     count_exact = len(rows) <= CANDIDATE_CAP
@@ -176,14 +178,16 @@ def run(
     )
 
 
-def _newest_matching(documents: QuerySet[Document], positive: Node, run: list[int]) -> list:
+def _newest_matching(
+    documents: QuerySet[Document], positive: Node, run: list[int], hints: list[frozenset[str]]
+) -> list:
     """The walk's candidate rows, without walking again what the run of matches read (the
     newest matches): those of the run that pass the permission and filters, then, if they are
-    too few, the walk below the run."""
+    too few, the walk below the run (narrowed by the filters' `hints` where the index can)."""
     in_run = documents.filter(id__in=id_subquery(run)).order_by("-id")
     rows = candidate_rows(in_run, CANDIDATE_CAP + 1)
     if len(rows) <= CANDIDATE_CAP:
-        below = get_backend().matching(documents, positive, below=min(run))
+        below = get_backend().matching(documents, positive, below=min(run), hints=hints)
         rows += candidate_rows(below.order_by("-search_entry"), CANDIDATE_CAP + 1 - len(rows))
     return rows
 

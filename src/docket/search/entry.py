@@ -17,6 +17,7 @@ class IndexText:
     body: tuple[str, ...]  # tokens of the current version's text
     tails: frozenset[str]  # last characters of CJK runs (tokens.run_ends)
     text: str  # all of it, NFKC, casefolded, single-spaced: what a phrase is checked against
+    hints: frozenset[str] = frozenset()  # its type and year, for filters (search/hints.py)
 
     def head_tokens(self) -> list[str]:
         tokens: list[str] = []

@@ -18,6 +18,7 @@ from docket.core.notices import Notice
 from docket.customers.selectors import customers_matching
 from docket.documents.models import SEEDED_TYPE_NAMES, Document, DocumentType, Tag
 from docket.search.dates import DateRange, parse_date_value
+from docket.search.hints import date_hint, hinted, type_q
 from docket.search.query import FieldFilter
 
 MAX_CUSTOMERS = 50  # a name fragment matching more customers than this is too vague to filter
@@ -48,7 +49,8 @@ def document_date_q(start: datetime.date | None, end: datetime.date | None) -> Q
     if end:
         dated &= Q(document_date__lte=end)
         uploaded &= Q(created_at__date__lte=end)
-    return dated | uploaded
+    hint = date_hint(start, end)
+    return hinted(dated | uploaded, hint) if hint else dated | uploaded
 
 
 def created_q(start: datetime.date | None, end: datetime.date | None) -> Q:
@@ -87,7 +89,7 @@ def resolve_type(text: str, *, english: bool = False) -> Resolved | None:
     if not found:
         return None
     understood = Understood("type", text, found)
-    return Resolved(Q(document_type_id__in=[t["id"] for t in found]), understood)
+    return Resolved(type_q([t["id"] for t in found]), understood)
 
 
 def _seeded_type_in_english(text: str) -> Q:

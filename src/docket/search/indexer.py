@@ -1,5 +1,6 @@
 """Keeps the index true to the documents. Every service that changes what a document's entry
-is made of (title, customer name, archive number, tags, notes, current version and its text)
+is made of (title, customer name, archive number, tags, notes, current version and its text;
+type and date, its filter hints)
 calls `index_documents` inside its own transaction, so the index commits with the data or not
 at all. `docket reindex` rebuilds everything (after a tokenizer change, TOKENIZER_VERSION)."""
 
@@ -11,6 +12,7 @@ from docket.documents.models import Document
 from docket.documents.selectors import current_versions
 from docket.search.backends import get_backend
 from docket.search.entry import MAX_TOKEN_CHARS, IndexText
+from docket.search.hints import document_hints
 from docket.search.tokens import prepare, run_ends, tokenize
 
 BATCH = 500
@@ -49,7 +51,18 @@ def index_texts(document_ids: list[int]) -> list[IndexText]:
             body=Subquery(current_versions.values("text")[:1]),
             file_name=Subquery(current_versions.values("original_name")[:1]),
         )
-        .values("id", "title", "customer__name", "archive_number", "notes", "body", "file_name")
+        .values(
+            "id",
+            "title",
+            "customer__name",
+            "archive_number",
+            "notes",
+            "body",
+            "file_name",
+            "document_type_id",
+            "document_date",
+            "created_at",
+        )
     )
     tags: dict[int, list[str]] = {}
     for document_id, name in Document.tags.through.objects.filter(
@@ -68,18 +81,22 @@ def index_texts(document_ids: list[int]) -> list[IndexText]:
                 row["notes"],
             ],
             body=row["body"] or "",
+            hints=document_hints(row["document_type_id"], row["document_date"], row["created_at"]),
         )
         for row in rows
     ]
 
 
-def index_text(*, document_id: int, head: list[str], body: str) -> IndexText:
+def index_text(
+    *, document_id: int, head: list[str], body: str, hints: frozenset[str] = frozenset()
+) -> IndexText:
     return IndexText(
         document_id=document_id,
         head=tuple(tuple(_tokens(field)) for field in head if field),
         body=tuple(_tokens(body)),
         tails=frozenset(run_ends("\n".join([*head, body]))),
         text=" ".join(prepare("\n".join([*head, body])).casefold().split()),
+        hints=hints,
     )
 
 

@@ -7,6 +7,7 @@ from docket.documents.models import Document
 from docket.documents.serializers import CustomerRefSerializer, TagSerializer
 from docket.search.engine import SORTS, SearchParams
 from docket.search.filters import created_q, document_date_q, tag_q
+from docket.search.hints import type_q
 from docket.search.models import SavedSearch
 
 FILTER_FIELDS = (
@@ -62,7 +63,7 @@ def filters_from(data: dict) -> list[Q]:
     if data.get("customer"):
         filters.append(Q(customer_id__in=data["customer"]))
     if data.get("type"):
-        filters.append(Q(document_type_id__in=data["type"]))
+        filters.append(type_q(data["type"]))
     for tag in data.get("tag") or []:  # every tag given must be on the document
         filters.append(tag_q([tag]))
     if data.get("status"):

@@ -33,8 +33,10 @@ class SearchBackend(ABC):
     def delete(self, document_ids: Sequence[int]) -> None: ...
 
     @abstractmethod
-    def condition(self, node: Node) -> tuple[str, list[Any]]:
-        """SQL that is true for an entry that matches, `{table}` standing for the index."""
+    def condition(self, node: Node, hints: Sequence[frozenset[str]] = ()) -> tuple[str, list[Any]]:
+        """SQL that is true for an entry that matches, `{table}` standing for the index. It
+        may also leave out entries without one of each set of `hints` (search/hints.py): the
+        caller's filters leave those out anyway."""
 
     @abstractmethod
     def run_of_matches(self, node: Node, limit: int) -> list[int]:
@@ -55,12 +57,18 @@ class SearchBackend(ABC):
         """The space the index takes on disk."""
 
     def matching(
-        self, documents: QuerySet[Document], node: Node, *, below: int | None = None
+        self,
+        documents: QuerySet[Document],
+        node: Node,
+        *,
+        below: int | None = None,
+        hints: Sequence[frozenset[str]] = (),
     ) -> QuerySet[Document]:
         """The documents that match, joined to the index (which the database may walk);
         with `below`, only those with smaller ids (the constraint is on the index's own
-        rowid, where the index can seek to it)."""
-        sql, params = self.condition(node)
+        rowid, where the index can seek to it); `hints`: those of the filters on
+        `documents`."""
+        sql, params = self.condition(node, hints)
         if below is not None:
             sql, params = f"{sql} AND {{table}}.rowid < %s", [*params, below]
         condition = IndexSQL(sql, params, BooleanField())

@@ -10,7 +10,9 @@ A bitmap scan of the GIN index reads its matches in the table's order, oldest fi
 recheck every phrase against the row. To read the newest matches without reading all of them,
 each vector also holds its bucket, one lexeme per BUCKET_IDS consecutive ids (migration 0003):
 the run of matches asks for the newest bucket's matches, then the next few buckets', and so on,
-and the index intersects the bucket with the words before a row is read.
+and the index intersects the bucket with the words before a row is read. It also holds the
+document's filter hints (its type and year, search/hints.py), which the walk below the newest
+matches intersects in the same way with a type or date filter.
 
 The index is asked for the term's lexemes without positions (`index_tsquery`), which it
 answers exactly with its fast scan, and the phrase is checked on those rows (`ts_match_vq`,
@@ -39,6 +41,7 @@ MAX_POSITIONS_PER_WORD = 256
 MAX_VECTOR_CHARS = 900_000  # a tsvector may not exceed 1 MB
 BUCKET_IDS = 16_384  # fixed: migration 0003 wrote buckets of this size into every vector
 BUCKET_MARK = "\ue001"  # a private-use character: no query token starts with it
+HINT_MARK = "\ue002"  # the same, for filter hints (search/hints.py; migration 0004)
 SPANS = (1, 2, 4, 8, 16)  # buckets per step of the walk newest first; then the rest at once
 DENSE = 0.2  # matches in more of the newest ids than this: read ids newest first
 COMMON = 0.1  # a lexeme in more documents than this share is left to the row check
@@ -70,8 +73,8 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_index WHERE rowid = ANY(%s)", [list(document_ids)])
 
-    def condition(self, node: Node) -> tuple[str, list]:
-        return _condition(node, "{table}", _index_query(node))
+    def condition(self, node: Node, hints: Sequence[frozenset[str]] = ()) -> tuple[str, list]:
+        return _condition(node, "{table}", _index_query(node, hints))
 
     def lookup_condition(self, node: Node) -> tuple[str, list]:
         """The row check alone: with `@@` there the planner, which expects few matches of any
@@ -132,8 +135,12 @@ def _condition(node: Node, table: str, index_query: str | None) -> tuple[str, li
     return sql, [*params, *overflow_params]
 
 
-def _index_query(node: Node) -> str:
-    return index_tsquery(node, common_lexemes())
+def _index_query(node: Node, hints: Sequence[frozenset[str]] = ()) -> str:
+    """What the index is asked: the words' lexemes, and one of each set of hints."""
+    query = index_tsquery(node, common_lexemes())
+    for hint in hints:
+        query += " & (" + " | ".join(_lexeme(hint_lexeme(h)) for h in sorted(hint)) + ")"
+    return query
 
 
 def _matches(
@@ -179,6 +186,10 @@ def bucket_lexeme(bucket: int) -> str:
     return f"{BUCKET_MARK}{bucket}"
 
 
+def hint_lexeme(hint: str) -> str:
+    return f"{HINT_MARK}{hint}"
+
+
 def tsvector_literal(entry: IndexText) -> tuple[str, bool]:
     """The entry as a tsvector literal, and whether every position fit in it."""
     body = list(entry.body)
@@ -209,7 +220,8 @@ def _literal(entry: IndexText, body: list[str]) -> tuple[str, bool]:
         for token, p in positions.items()
     )
     bucket = _lexeme(bucket_lexeme(entry.document_id // BUCKET_IDS))
-    return " ".join([*words, bucket]), complete
+    hints = [_lexeme(hint_lexeme(hint)) for hint in sorted(entry.hints)]
+    return " ".join([*words, bucket, *hints]), complete
 
 
 def _lexeme(token: str) -> str:

@@ -47,8 +47,8 @@ class SqliteBackend(SearchBackend):
                 marks = ", ".join(["%s"] * len(chunk))
                 cursor.execute(f"DELETE FROM search_index WHERE rowid IN ({marks})", chunk)
 
-    def condition(self, node: Node) -> tuple[str, list]:
-        return "{table}.search_index MATCH %s", [fts_query(node)]
+    def condition(self, node: Node, hints: Sequence[frozenset[str]] = ()) -> tuple[str, list]:
+        return "{table}.search_index MATCH %s", [fts_query(node)]  # FTS5 holds no hints
 
     def run_of_matches(self, node: Node, limit: int) -> list[int]:
         with connection.cursor() as cursor:
