@@ -62,18 +62,21 @@ def make_doc(user, customer, contract_type) -> Callable[..., Document]:
     return make
 
 
-@pytest.fixture(params=["ranked", "each", "walk"])
+@pytest.fixture(params=["ranked", "each", "walk", "hinted walk"])
 def every_path(request, monkeypatch) -> str:
     """Runs the test through each way the engine finds matches (engine.run): all of them,
     ranked, when few documents in the index match; each document looked up in the index when
-    the filters leave few; or a walk of the index."""
+    the filters leave few; a walk of the index; or, on PostgreSQL, a walk narrowed by the
+    filters' hints (search/hints.py) whatever share of documents the words are in."""
     monkeypatch.setattr(postgres, "BUCKET_IDS", 2)  # a walk newest first crosses buckets
     if request.param != "ranked":
         monkeypatch.setattr(engine, "RANK_CAP", 0)
     if request.param == "each":
         monkeypatch.setattr(type(get_backend()), "lookup_cost", 1e-9)  # lookups next to free
-    if request.param == "walk":
+    if request.param in ("walk", "hinted walk"):
         monkeypatch.setattr(engine, "FEW_DOCUMENTS", 0)
+    if request.param == "hinted walk":
+        monkeypatch.setattr(engine, "HINTED_SHARE", float("inf"))
     return request.param
 
 

@@ -5,6 +5,7 @@ import importlib
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from docket.search.backends import get_backend, postgres
 from docket.search.query import Term
@@ -79,3 +80,13 @@ def test_common_lexemes_come_from_the_planner_statistics(make_doc, monkeypatch):
         cursor.execute("ANALYZE search_index")
     common = postgres.common_lexemes()
     assert "项目" in common and "东云" not in common
+
+
+def test_a_rare_word_is_read_at_once_after_the_newest_bucket(make_doc, monkeypatch):
+    monkeypatch.setattr(postgres, "BUCKET_IDS", 4)
+    documents = [make_doc("框架协议" if i in (3, 17, 30) else "其他内容") for i in range(60)]
+    matching = [documents[i].id for i in (30, 17, 3)]
+    with CaptureQueriesContext(connection) as queries:
+        assert get_backend().run_of_matches(term("框架协议"), 1000) == matching
+    # the newest id, the newest bucket (no match: none expected older), then the rest at once
+    assert len(queries) == 3

@@ -21,9 +21,10 @@ def postgresql_only(db) -> None:
 
 @pytest.fixture
 def walk(monkeypatch) -> None:
-    """Every search walks the index below its newest match."""
+    """Every search walks the index, with the filters' hints."""
     monkeypatch.setattr(engine, "RANK_CAP", 0)
     monkeypatch.setattr(engine, "FEW_DOCUMENTS", 0)
+    monkeypatch.setattr(engine, "HINTED_SHARE", float("inf"))
 
 
 def strip_hints(document_id: int) -> None:
@@ -45,7 +46,7 @@ def test_a_filtered_walk_asks_the_index_for_the_hints_and_the_migration_writes_t
     older = make_doc(
         "框架协议", document_type=invoice_type, document_date=datetime.date(2023, 2, 1)
     )
-    newest = make_doc("框架协议")  # a contract: the walk goes below it
+    newest = make_doc("框架协议")  # a contract
     query = "框架协议 type:发票 date:2023"
     assert ids(find(query)) == {older.pk}
     strip_hints(older.pk)
@@ -72,3 +73,14 @@ def test_the_migration_writes_the_hints_the_indexer_writes(make_doc, invoice_typ
             migration.add_hints(None, editor)
         cursor.execute("SELECT rowid, vector::text FROM search_index ORDER BY rowid")
         assert cursor.fetchall() == written
+
+
+def test_words_in_many_documents_walk_without_the_hints(make_doc, find, monkeypatch, invoice_type):
+    monkeypatch.setattr(engine, "RANK_CAP", 0)
+    monkeypatch.setattr(engine, "FEW_DOCUMENTS", 0)
+    older = make_doc(
+        "框架协议", document_type=invoice_type, document_date=datetime.date(2023, 2, 1)
+    )
+    make_doc("框架协议")  # every document holds the words: walked by id, hints not asked
+    strip_hints(older.pk)
+    assert ids(find("框架协议 type:发票 date:2023")) == {older.pk}

@@ -47,6 +47,7 @@ from docket.search.understand import understand
 RANK_CAP = 1_000
 CANDIDATE_CAP = RANK_CAP
 FEW_DOCUMENTS = 1_000
+HINTED_SHARE = 0.1  # words in fewer of the documents than this: the walk asks for filter hints
 SORTS = ("relevance", "newest", "oldest")
 
 
@@ -117,7 +118,6 @@ def run(
     notices = notices if notices is not None else []
     understood = understood or []
     documents = visible_documents(user=user).filter(*filters)
-    hints = filter_hints(filters)
     positive, negatives = split_negatives(expr, notices)
     backend = get_backend()
     for negative in negatives:
@@ -126,11 +126,12 @@ def run(
     if positive is not None:
         run_of_matches = backend.run_of_matches(positive, RANK_CAP + 1)
         found = run_of_matches if len(run_of_matches) <= RANK_CAP else None
+    hints = _hints(filters, run_of_matches)
     if positive is None:
         matched = documents.order_by("-created_at", "-id")
     elif found is not None:  # few match in the whole index: those that pass the filters
         matched = documents.filter(id__in=id_subquery(found)).order_by("-id")
-    elif few := _few(documents, share_matching(run_of_matches)):
+    elif few := not _narrowed(hints, filters) and _few(documents, share_matching(run_of_matches)):
         matched = backend.matching_each(documents, positive).order_by("-id")
     else:  # walk the index, newest first (_newest_matching; later pages by date from here)
         matched = backend.matching(documents, positive, hints=hints).order_by("-search_entry")
@@ -178,16 +179,35 @@ def run(
     )
 
 
+def _hints(filters: list[Q], run_of_matches: list[int]) -> list[frozenset[str]]:
+    """The filters' hints, if the index takes them and the words are not in many documents:
+    those are walked newest first faster than all their matches are intersected with the
+    hints (at 1M on PostgreSQL, a common word with a type and a year: 101 against 275 ms)."""
+    if not get_backend().takes_hints or share_matching(run_of_matches) >= HINTED_SHARE:
+        return []
+    return filter_hints(filters)
+
+
+def _narrowed(hints: list[frozenset[str]], filters: list[Q]) -> bool:
+    """Whether the index narrows the matches to every filter's own: then a walk reads
+    hardly more than what passes, and looking documents up (_few) cannot cost less."""
+    return bool(hints) and len(hints) == len(filters)
+
+
 def _newest_matching(
     documents: QuerySet[Document], positive: Node, run: list[int], hints: list[frozenset[str]]
 ) -> list:
-    """The walk's candidate rows, without walking again what the run of matches read (the
-    newest matches): those of the run that pass the permission and filters, then, if they are
-    too few, the walk below the run (narrowed by the filters' `hints` where the index can)."""
+    """The walk's candidate rows. With `hints` the index narrows the matches to the filters'
+    own, so it is walked from the newest. Otherwise without walking again what the run of
+    matches read (the newest matches): those of the run that pass the permission and
+    filters, then, if they are too few, the walk below the run."""
+    if hints:
+        walk = get_backend().matching(documents, positive, hints=hints)
+        return candidate_rows(walk.order_by("-search_entry"), CANDIDATE_CAP + 1)
     in_run = documents.filter(id__in=id_subquery(run)).order_by("-id")
     rows = candidate_rows(in_run, CANDIDATE_CAP + 1)
     if len(rows) <= CANDIDATE_CAP:
-        below = get_backend().matching(documents, positive, below=min(run), hints=hints)
+        below = get_backend().matching(documents, positive, below=min(run))
         rows += candidate_rows(below.order_by("-search_entry"), CANDIDATE_CAP + 1 - len(rows))
     return rows
 

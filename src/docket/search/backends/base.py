@@ -24,6 +24,7 @@ from docket.search.tokens import is_cjk
 
 class SearchBackend(ABC):
     lookup_cost: float  # what looking one document up costs, in steps of a walk of matches
+    takes_hints: bool  # whether `condition` narrows matches by filter hints (search/hints.py)
 
     @abstractmethod
     def write(self, entries: Sequence[IndexText]) -> None:
