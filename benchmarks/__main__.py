@@ -185,7 +185,7 @@ def main() -> None:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         if "postgres" in databases:
-            drop_postgres_database()
+            drop_postgres_database(str(workdir))
     runtime = time.perf_counter() - started
     load_after = os.getloadavg()
 

@@ -4,6 +4,7 @@ DOCKET_* environment variables before the settings module is read."""
 
 import argparse
 import atexit
+import hashlib
 import json
 import math
 import os
@@ -16,7 +17,13 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent.parent / ".bench"  # gitignored
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
-PG_BENCH_DB = "docket_bench"
+
+
+def pg_bench_db(workdir: str) -> str:
+    """The scratch PostgreSQL database of a work directory: its own, so that a quick run
+    never drops the 1M database another run keeps in its --workdir."""
+    digest = hashlib.sha1(str(Path(workdir).resolve()).encode()).hexdigest()[:10]
+    return f"docket_bench_{digest}"
 
 
 # --- arguments ---------------------------------------------------------------------------------
@@ -34,7 +41,7 @@ def parse_args(description: str) -> argparse.Namespace:
         args.workdir = tempfile.mkdtemp(prefix="work-", dir=BENCH_DIR)
         atexit.register(shutil.rmtree, args.workdir, True)
         if args.db == "postgres":
-            atexit.register(drop_postgres_database)
+            atexit.register(drop_postgres_database, args.workdir)
     return args
 
 
@@ -63,9 +70,9 @@ def postgres_reachable() -> bool:
         return False
 
 
-def drop_postgres_database() -> None:
+def drop_postgres_database(workdir: str) -> None:
     with _pg_admin() as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+        conn.execute(f"DROP DATABASE IF EXISTS {pg_bench_db(workdir)} WITH (FORCE)")
 
 
 # --- Django on a scratch database --------------------------------------------------------------
@@ -77,9 +84,8 @@ def setup_django(db: str, workdir: str) -> Path:
     data_dir = Path(workdir) / db
     data_dir.mkdir(parents=True, exist_ok=True)
     os.environ["DOCKET_DATA_DIR"] = str(data_dir)
-    os.environ["DOCKET_DATABASE_URL"] = (
-        f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{PG_BENCH_DB}" if db == "postgres" else ""
-    )
+    url = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{pg_bench_db(workdir)}"
+    os.environ["DOCKET_DATABASE_URL"] = url if db == "postgres" else ""
     os.environ["DJANGO_SETTINGS_MODULE"] = "docket.settings"
     import django
 
@@ -100,8 +106,8 @@ def reset_database() -> None:
             Path(f"{db['NAME']}{suffix}").unlink(missing_ok=True)
     else:
         with _pg_admin() as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+            conn.execute(f"DROP DATABASE IF EXISTS {db['NAME']} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {db['NAME']}")
     shutil.rmtree(settings.BLOB_STORE["ROOT"], ignore_errors=True)
     call_command("migrate", verbosity=0)
 
