@@ -133,10 +133,11 @@ def run(
         matched = documents.filter(id__in=id_subquery(found)).order_by("-id")
     elif few := not _narrowed(hints, filters) and _few(documents, share_matching(run_of_matches)):
         matched = backend.matching_each(documents, positive).order_by("-id")
-    else:  # walk the index, newest first (_newest_matching; later pages by date from here)
+    else:  # walk the index, newest first: narrowed by hints from the newest, else
+        # _newest_matching reuses the run (later pages by date from here)
         matched = backend.matching(documents, positive, hints=hints).order_by("-search_entry")
-    if positive is not None and found is None and not few:
-        rows = _newest_matching(documents, positive, run_of_matches, hints)
+    if positive is not None and found is None and not few and not hints:
+        rows = _newest_matching(documents, positive, run_of_matches)
     else:
         rows = candidate_rows(matched, CANDIDATE_CAP + 1)
     count_exact = len(rows) <= CANDIDATE_CAP
@@ -194,16 +195,10 @@ def _narrowed(hints: list[frozenset[str]], filters: list[Q]) -> bool:
     return bool(hints) and len(hints) == len(filters)
 
 
-def _newest_matching(
-    documents: QuerySet[Document], positive: Node, run: list[int], hints: list[frozenset[str]]
-) -> list:
-    """The walk's candidate rows. With `hints` the index narrows the matches to the filters'
-    own, so it is walked from the newest. Otherwise without walking again what the run of
-    matches read (the newest matches): those of the run that pass the permission and
-    filters, then, if they are too few, the walk below the run."""
-    if hints:
-        walk = get_backend().matching(documents, positive, hints=hints)
-        return candidate_rows(walk.order_by("-search_entry"), CANDIDATE_CAP + 1)
+def _newest_matching(documents: QuerySet[Document], positive: Node, run: list[int]) -> list:
+    """The walk's candidate rows, without walking again what the run of matches read (the
+    newest matches): those of the run that pass the permission and filters, then, if they are
+    too few, the walk below the run."""
     in_run = documents.filter(id__in=id_subquery(run)).order_by("-id")
     rows = candidate_rows(in_run, CANDIDATE_CAP + 1)
     if len(rows) <= CANDIDATE_CAP:
