@@ -150,6 +150,17 @@ def timed_requests(client, url: str, warmup: int, requests: int) -> dict:
     }
 
 
+def cpu_check_ms() -> float:
+    """How long a fixed pure-Python loop takes now, in ms: this machine's speed varies (by
+    1.8x within an hour, seen with nothing else running), so a table printed beside it can be
+    read against the same loop on a quiet machine (about 450 ms on the 2-core VM)."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    return round(1000 * (time.perf_counter() - start))
+
+
 def percentile(values: Sequence[float], pct: float) -> float:
     """Nearest-rank percentile: the smallest value with at least pct % of values at or below."""
     ordered = sorted(values)

@@ -180,6 +180,7 @@ def main() -> None:
         },
     }
     requests = 10 if args.quick else 40
+    cpu_before = common.cpu_check_ms()
     cases = {}
     for kind, terms in words.items():
         plain = [f"/api/search/?{urlencode({'q': t, 'facets': 'false'})}" for t in terms]
@@ -193,6 +194,7 @@ def main() -> None:
             ]
             cases[f"{kind} + {name} + facets"] = measure(client, urls, requests)
 
+    cpu = [cpu_before, common.cpu_check_ms()]
     label = common.database_label()
     built = (
         "the database of an earlier run (fill and index not measured)"
@@ -202,6 +204,7 @@ def main() -> None:
         f"({index['bytes_per_document']} B/doc)"
     )
     print(f"\nSearch, {label}: {documents:,} documents, {built}")
+    print(f"CPU check (benchmarks.common.cpu_check_ms) before and after the searches: {cpu} ms")
     print(
         common.table(
             ["query", "median ms", "p95 ms", "matches (median)"],
@@ -217,6 +220,7 @@ def main() -> None:
             "index": index,
             "words": words,
             "requests": requests,
+            "cpu_check_ms": cpu,
             "cases": cases,
         },
     )

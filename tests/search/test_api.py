@@ -182,3 +182,27 @@ def test_an_id_beyond_64_bits_is_a_bad_request(api):
     response = api.get("/api/search/", {"q": "合同", "type": "-22267707618320159357272064"})
     assert response.status_code == 400
     assert api.get("/api/search/", {"q": "合同", "customer": 2**63}).status_code == 400
+
+
+def test_a_page_of_twenty_hits_runs_as_many_queries_as_a_page_of_two(api, make_doc, user):
+    """Every field a hit shows is read with the page (no query per hit for a field left out
+    of results.HIT_FIELDS)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from docket.customers.services import customer_create
+
+    def queries() -> int:
+        api.get("/api/search/", {"q": "框架协议"})  # the first request also notes the token's use
+        with CaptureQueriesContext(connection) as captured:
+            body = api.get("/api/search/", {"q": "框架协议", "facets": "false"}).json()
+        assert all(hit["created_by"] and hit["customer"]["name"] for hit in body["results"])
+        return len(captured)
+
+    for i in range(2):
+        make_doc("框架协议", tags=["已盖章"], title=f"协议{i}")
+    few = queries()
+    for i in range(18):
+        customer = customer_create(actor=user, name=f"杭州{i}号科技有限公司")
+        make_doc("框架协议", customer=customer, tags=[f"标签{i}"], title=f"协议{i}")
+    assert queries() == few

@@ -90,3 +90,14 @@ def test_a_rare_word_is_read_at_once_after_the_newest_bucket(make_doc, monkeypat
         assert get_backend().run_of_matches(term("框架协议"), 1000) == matching
     # the newest id, the newest bucket (no match: none expected older), then the rest at once
     assert len(queries) == 3
+
+
+def test_a_mid_word_is_read_in_one_window_sized_by_the_newest_bucket(make_doc, monkeypatch):
+    monkeypatch.setattr(postgres, "BUCKET_IDS", 64)
+    documents = [make_doc("框架协议" if i % 8 == 0 else "其他内容") for i in range(320)]
+    matching = [d.id for i, d in enumerate(documents) if i % 8 == 0][::-1]
+    with CaptureQueriesContext(connection) as queries:
+        assert get_backend().run_of_matches(term("框架协议"), 20) == matching[:20]
+    # the newest id, the newest bucket (an eighth of its ids match), then one window that
+    # holds the other matches needed (doubling from one bucket took two)
+    assert len(queries) == 3

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 
 from docket.customers.models import Customer
 from docket.documents.models import Document, DocumentType, Tag
+from docket.search.backends.postgres import array_literal
 
 TOP = 20
 
@@ -109,7 +110,7 @@ def id_subquery(ids: list[int]) -> RawSQL:
     SQLite): thousands of separate parameters cost more to build than the query costs to
     run."""
     if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+        return RawSQL("SELECT unnest(%s::bigint[])", [array_literal(ids)])
     return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
 
 

@@ -42,7 +42,8 @@ MAX_VECTOR_CHARS = 900_000  # a tsvector may not exceed 1 MB
 BUCKET_IDS = 16_384  # fixed: migration 0003 wrote buckets of this size into every vector
 BUCKET_MARK = "\ue001"  # a private-use character: no query token starts with it
 HINT_MARK = "\ue002"  # the same, for filter hints (search/hints.py; migration 0004)
-SPANS = (1, 2, 4, 8, 16)  # buckets per step of the walk newest first; then the rest at once
+MARGIN = 1.25  # a window reads this many times the ids the share so far says are needed
+REST = 3  # the older ids are read at once if they hold at most this many times what is needed
 DENSE = 0.2  # matches in more of the newest ids than this: read ids newest first
 COMMON = 0.1  # a lexeme in more documents than this share is left to the row check
 STATISTICS_SECONDS = 600  # how long the common lexemes read from pg_stats are kept
@@ -83,40 +84,40 @@ class PostgresBackend(SearchBackend):
         return _condition(node, "{table}", None)
 
     def run_of_matches(self, node: Node, limit: int) -> list[int]:
-        """Newest first, a window of ids at a time: a few buckets through the index (SPANS),
-        then the older ones at once; the older ones at once as soon as the matches read so far
-        say they hold no more than are still needed (a rare word: a query of 16 buckets cost
-        more than all its matches); or, once matches are known to be dense (DENSE), ids
-        newest first checked one by one, which stops as soon as it has enough."""
+        """Newest first, a window of ids at a time. The first window is the newest bucket
+        (with the one below, if it is not yet half full). After it the matches read so far
+        say how many ids hold what is still needed: the next window spans that many buckets
+        and a margin (one query, where doubling took four for a mid word), or, if the older
+        ids hold little more than that, they are read at once (at 1M, a window of 50 buckets
+        cost 12 ms, all of the 870 older matches 3 ms). Once matches are known to be dense (DENSE),
+        ids are read newest first and checked one by one, which stops as soon as it has
+        enough."""
         with connection.cursor() as cursor:
             cursor.execute("SELECT MAX(rowid) FROM search_index")
             newest = cursor.fetchone()[0]
         found: list[int] = []
         top = 0 if newest is None else newest + 1  # ids from `top` on have been read
-        spans = iter(SPANS)
         while top > 0 and len(found) < limit:
             read = newest + 1 - top
             need, share = limit - len(found), len(found) / (read or 1)
             if share >= DENSE:
                 bottom = max(top - math.ceil(2 * need / share), 0)
                 found += _matches(node, need, bottom, top, by_index=False)
-            elif read and share * top <= need:  # the rest holds about what is needed: all
+            elif read and share * top <= REST * need:  # little more than needed is left: all
                 bottom = 0
                 found += _matches(node, need, bottom, top, by_bucket=False)
-            elif span := next(spans, None):
-                bottom = max((top - 1) // BUCKET_IDS - span + 1, 0) * BUCKET_IDS
-                found += _matches(node, need, bottom, top)
             else:
-                bottom = 0
-                found += _matches(node, need, bottom, top, by_bucket=False)
+                ids = math.ceil(MARGIN * need / share) if read else BUCKET_IDS // 2
+                bottom = max((top - ids) // BUCKET_IDS, 0) * BUCKET_IDS
+                found += _matches(node, need, bottom, top)
             top = bottom
         return found
 
     def ranks(self, node: Node, document_ids: list[int]) -> dict[int, float]:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid, {RANK} FROM search_index WHERE rowid = ANY(%s)",
-                [tsquery(node), list(document_ids)],
+                f"SELECT rowid, {RANK} FROM search_index WHERE rowid = ANY(%s::bigint[])",
+                [tsquery(node), array_literal(document_ids)],
             )
             return dict(cursor.fetchall())
 
@@ -229,6 +230,12 @@ def _literal(entry: IndexText, body: list[str]) -> tuple[str, bool]:
     bucket = _lexeme(bucket_lexeme(entry.document_id // BUCKET_IDS))
     hints = [_lexeme(hint_lexeme(hint)) for hint in sorted(entry.hints)]
     return " ".join([*words, bucket, *hints]), complete
+
+
+def array_literal(ids: Sequence[int]) -> str:
+    """The text form of an array of ids, for a `%s::bigint[]` parameter: psycopg adapts a
+    list of a thousand ids in about 1.6 ms, this in 0.5 ms."""
+    return "{" + ",".join(map(str, ids)) + "}"
 
 
 def _lexeme(token: str) -> str:
