@@ -151,9 +151,9 @@ def timed_requests(client, url: str, warmup: int, requests: int) -> dict:
 
 
 def cpu_check_ms() -> float:
-    """How long a fixed pure-Python loop takes now, in ms: this machine's speed varies (by
-    1.8x within an hour, seen with nothing else running), so a table printed beside it can be
-    read against the same loop on a quiet machine (about 450 ms on the 2-core VM)."""
+    """How long a fixed pure-Python loop takes now, in ms: this machine's speed varies with
+    nothing else running (190 to 313 ms within one search benchmark run, on the 2-core VM),
+    so a table printed beside it can be read against the same loop at another time."""
     start = time.perf_counter()
     total = 0
     for i in range(5_000_000):
