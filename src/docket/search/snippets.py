@@ -4,6 +4,7 @@ mark them. Output is HTML-escaped except for the <mark> tags."""
 
 import html
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from docket.search.tokens import NUMBER, prepare
@@ -58,13 +59,24 @@ def snippet(text: str, pattern: re.Pattern[str] | None, width: int = WINDOW) -> 
 
 def _best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
     """The window of `width` characters holding the most distinct matched words, centred on
-    them."""
-    best, best_score = spans[0], -1
+    them. One pass: a contract says 乙方 thousands of times, and trying every window anew
+    took 0.7 s for one hit of 210,000 characters."""
+    words = [text[a:b].casefold() for a, b in spans]
+    held: Counter[str] = Counter()
+    best, best_score, end = spans[0], -1, 0  # the window from span i holds spans i .. end-1
     for i, (a, _) in enumerate(spans):
-        inside = [s for s in spans[i:] if s[1] - a <= width]
-        score = len({text[x:y].casefold() for x, y in inside}) * 1000 + len(inside)
-        if score > best_score:
-            best, best_score = (a, inside[-1][1]), score
+        while end < len(spans) and spans[end][1] - a <= width:
+            held[words[end]] += 1
+            end += 1
+        score = len(held) * 1000 + (end - i)
+        if end > i and score > best_score:
+            best, best_score = (a, spans[end - 1][1]), score
+        if end > i:  # span i leaves the window before the next one starts
+            held[words[i]] -= 1
+            if not held[words[i]]:
+                del held[words[i]]
+        else:
+            end = i + 1  # a match longer than the window: the next window starts after it
     a, b = best
     slack = max(0, width - (b - a)) // 2
     start = max(0, a - slack)
