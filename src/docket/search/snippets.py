@@ -68,15 +68,15 @@ def _best_window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[i
         while end < len(spans) and spans[end][1] - a <= width:
             held[words[end]] += 1
             end += 1
+        if end == i:  # a match longer than the window: the next window starts after it
+            end = i + 1
+            continue
         score = len(held) * 1000 + (end - i)
-        if end > i and score > best_score:
+        if score > best_score:
             best, best_score = (a, spans[end - 1][1]), score
-        if end > i:  # span i leaves the window before the next one starts
-            held[words[i]] -= 1
-            if not held[words[i]]:
-                del held[words[i]]
-        else:
-            end = i + 1  # a match longer than the window: the next window starts after it
+        held[words[i]] -= 1  # span i leaves the window before the next one starts
+        if not held[words[i]]:
+            del held[words[i]]
     a, b = best
     slack = max(0, width - (b - a)) // 2
     start = max(0, a - slack)
